@@ -1,0 +1,69 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace Mote.Kernels;
+
+/// <summary>
+/// The instruction-set features kernels may use. <see cref="Detect"/> reads what this process can
+/// execute (after JIT switches such as <c>DOTNET_EnableAVX2=0</c>, or the NativeAOT
+/// <c>IlcInstructionSet</c>); tests build reduced sets to exercise every tier.
+/// </summary>
+public readonly record struct CpuFeatures
+{
+    /// <summary>128-bit SIMD (SSE4.1-class on x64, AdvSimd on ARM64) is hardware accelerated.</summary>
+    public bool Vector128 { get; init; }
+
+    /// <summary>x64 AVX2 with FMA3.</summary>
+    public bool Avx2Fma { get; init; }
+
+    /// <summary>x64 AVX-512 Foundation (512-bit float lanes).</summary>
+    public bool Avx512F { get; init; }
+
+    /// <summary>x64 AVX-512 BW (byte/word lanes).</summary>
+    public bool Avx512BW { get; init; }
+
+    /// <summary>ARM64 Advanced SIMD (NEON) with the A64 additions.</summary>
+    public bool AdvSimdArm64 { get; init; }
+
+    /// <summary>ARM64 dot-product instructions (SDOT/UDOT; Cortex-A76 and later).</summary>
+    public bool ArmDot { get; init; }
+
+    /// <summary>No SIMD at all: only scalar reference kernels.</summary>
+    public static CpuFeatures None => default;
+
+    /// <summary>Features available to this process.</summary>
+    public static CpuFeatures Detect() => new()
+    {
+        Vector128 = System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated,
+        Avx2Fma = Avx2.IsSupported && Fma.IsSupported,
+        Avx512F = System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported,
+        Avx512BW = System.Runtime.Intrinsics.X86.Avx512BW.IsSupported,
+        AdvSimdArm64 = AdvSimd.Arm64.IsSupported,
+        ArmDot = Dp.IsSupported,
+    };
+
+    /// <summary>This set without anything wider than <paramref name="maxBits"/>-bit vectors (0 = scalar only).</summary>
+    public CpuFeatures LimitVectorBits(int maxBits) => this with
+    {
+        Vector128 = Vector128 && maxBits >= 128,
+        AdvSimdArm64 = AdvSimdArm64 && maxBits >= 128,
+        ArmDot = ArmDot && maxBits >= 128,
+        Avx2Fma = Avx2Fma && maxBits >= 256,
+        Avx512F = Avx512F && maxBits >= 512,
+        Avx512BW = Avx512BW && maxBits >= 512,
+    };
+
+    /// <summary>A short list such as <c>avx512f avx2+fma v128</c>, or <c>scalar</c>.</summary>
+    public override string ToString()
+    {
+        var parts = new List<string>();
+        if (Avx512F) parts.Add("avx512f");
+        if (Avx512BW) parts.Add("avx512bw");
+        if (Avx2Fma) parts.Add("avx2+fma");
+        if (AdvSimdArm64) parts.Add("neon");
+        if (ArmDot) parts.Add("dotprod");
+        if (Vector128) parts.Add("v128");
+        return parts.Count == 0 ? "scalar" : string.Join(' ', parts);
+    }
+}
