@@ -1,7 +1,7 @@
 namespace Mote.Format;
 
 /// <summary>A <c>.mote</c> file is malformed, corrupt or of an unsupported version.</summary>
-public sealed class MoteFormatException : Exception
+public sealed class MoteFormatException : MoteException
 {
     /// <summary>Creates an exception naming the section and absolute byte offset of the problem.</summary>
     public MoteFormatException(string section, long offset, string message)

@@ -1,0 +1,86 @@
+using Mote.Format;
+using Mote.Kernels;
+using Mote.Runtime.Graph;
+using Mote.Runtime.Operators;
+using Mote.Runtime.Planning;
+
+namespace Mote.Runtime.Execution;
+
+/// <summary>Runs a plan: binds every value to its memory, widens 16-bit float inputs, executes the steps.</summary>
+internal static class Executor
+{
+    /// <summary>
+    /// Executes <paramref name="plan"/>; <paramref name="inputs"/> are the caller's tensors bound to
+    /// the graph inputs in order (already validated and pinned).
+    /// </summary>
+    public static unsafe void Run(SessionGraph g, ExecutionPlan plan, ReadOnlySpan<TensorValue> inputs,
+        RunContext ctx, KernelSet kernels, KernelThreadPool? pool)
+    {
+        ctx.Reserve(g.Values.Length, g.MaxInputs, g.MaxOutputs, plan.ArenaBytes, plan.ScratchBytes);
+        var values = ctx.Values;
+        byte* arena = ctx.ArenaBase;
+        for (int id = 0; id < g.Values.Length; id++)
+        {
+            if (plan.Roots[id] != id)
+                continue;
+            var loc = plan.Locations[id];
+            values[id] = loc.Kind switch
+            {
+                LocationKind.Constant => g.Values[id].Constant,
+                LocationKind.Input => inputs[(int)loc.Offset],
+                LocationKind.Arena => new TensorValue(plan.Types[id], plan.Shapes[id]!, arena + loc.Offset),
+                LocationKind.Folded => new TensorValue(plan.Types[id], plan.Shapes[id]!, PinnedPointer(plan.Folded[(int)loc.Offset])),
+                _ => default,
+            };
+        }
+        for (int id = 0; id < g.Values.Length; id++)
+        {
+            int r = plan.Roots[id];
+            if (r != id)
+                values[id] = new TensorValue(plan.Types[id], plan.Shapes[id]!, values[r].Data);
+        }
+        foreach (int id in plan.WidenedInputs)
+        {
+            int index = Array.IndexOf(g.Inputs, id);
+            var src = inputs[index];
+            var dst = values[id];
+            if (src.Type == DataType.Float32)
+                src.Span<float>().CopyTo(dst.Span<float>());
+            else
+                SessionGraph.Widen(src.Type, src.Bytes, dst.Span<float>());
+        }
+
+        for (int s = 0; s < plan.Steps.Length; s++)
+        {
+            var node = g.Nodes[plan.Steps[s]];
+            var ins = ctx.NodeInputs.AsSpan(0, node.Inputs.Length);
+            var outs = ctx.NodeOutputs.AsSpan(0, node.Outputs.Length);
+            for (int j = 0; j < ins.Length; j++)
+                ins[j] = node.Inputs[j] >= 0 ? values[node.Inputs[j]] : default;
+            for (int k = 0; k < outs.Length; k++)
+                outs[k] = node.Outputs[k] >= 0 ? values[node.Outputs[k]] : default;
+            RunNode(node, ins, outs, kernels, pool, ctx.Scratch(plan.StepScratch[s]));
+        }
+    }
+
+    /// <summary>Executes one node, turning an unexpected failure into an error that names the node.</summary>
+    public static void RunNode(NodeSlot node, ReadOnlySpan<TensorValue> ins, ReadOnlySpan<TensorValue> outs,
+        KernelSet kernels, KernelThreadPool? pool, Span<byte> scratch)
+    {
+        try
+        {
+            node.Op.Execute(new NodeContext(ins, outs, kernels, pool, scratch));
+        }
+        catch (MoteException e)
+        {
+            throw new MoteExecutionException($"{node.Op.Node.Describe()}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
+        {
+            throw new MoteExecutionException($"{node.Op.Node.Describe()} failed: {e.Message}", e);
+        }
+    }
+
+    private static unsafe void* PinnedPointer(byte[] pinned) =>
+        System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(pinned));
+}

@@ -1,0 +1,47 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Mote.Runtime.Execution;
+
+/// <summary>
+/// Per-run working memory: the arena, scratch, and bound value table. A session keeps a pool of
+/// these so that concurrent runs never share one; each grows to the largest plan it has run.
+/// </summary>
+internal sealed class RunContext
+{
+    private byte[] _arena = [];
+    private byte[] _scratch = [];
+
+    public TensorValue[] Values { get; private set; } = [];
+
+    public TensorValue[] NodeInputs { get; private set; } = [];
+
+    public TensorValue[] NodeOutputs { get; private set; } = [];
+
+    /// <summary>Makes sure buffers can hold a plan with these sizes.</summary>
+    public void Reserve(int values, int maxInputs, int maxOutputs, long arenaBytes, long scratchBytes)
+    {
+        if (Values.Length < values)
+            Values = new TensorValue[values];
+        if (NodeInputs.Length < maxInputs)
+            NodeInputs = new TensorValue[maxInputs];
+        if (NodeOutputs.Length < maxOutputs)
+            NodeOutputs = new TensorValue[maxOutputs];
+        // Over-allocate by the alignment so the base can be rounded up to a 64-byte boundary.
+        if (_arena.Length < arenaBytes + 64)
+            _arena = GC.AllocateUninitializedArray<byte>(checked((int)(arenaBytes + 64)), pinned: true);
+        if (_scratch.Length < scratchBytes + 64)
+            _scratch = GC.AllocateUninitializedArray<byte>(checked((int)(scratchBytes + 64)), pinned: true);
+    }
+
+    /// <summary>64-byte aligned start of the arena (the array is pinned, so the address is stable).</summary>
+    public unsafe byte* ArenaBase => Align(_arena);
+
+    public unsafe Span<byte> Scratch(long bytes) => new(Align(_scratch), checked((int)bytes));
+
+    private static unsafe byte* Align(byte[] a)
+    {
+        var p = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(a));
+        return (byte*)(((nint)p + 63) & ~(nint)63);
+    }
+}

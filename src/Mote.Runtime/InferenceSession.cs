@@ -1,0 +1,144 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using Mote.Format;
+using Mote.Kernels;
+using Mote.Runtime.Execution;
+using Mote.Runtime.Graph;
+using Mote.Runtime.Planning;
+
+namespace Mote.Runtime;
+
+/// <summary>
+/// A model prepared to run: operators created, weights packed, kernels chosen for this CPU.
+/// <see cref="Run(IEnumerable{NamedTensor})"/> may be called from several threads at once; each run
+/// gets its own working memory, and execution plans are cached per distinct set of input shapes.
+/// </summary>
+public sealed class InferenceSession : IDisposable
+{
+    private readonly SessionGraph _graph;
+    private readonly KernelThreadPool? _pool;
+    private readonly PlanCache _plans;
+    private readonly ConcurrentBag<RunContext> _contexts = [];
+    private volatile bool _disposed;
+
+    private readonly Action? _onDispose;
+
+    internal InferenceSession(ModelDef model, SessionOptions options, Action? onDispose = null)
+    {
+        options.Validate();
+        _onDispose = onDispose;
+        Options = options;
+        Features = options.Features ?? CpuFeatures.Detect();
+        Kernels = KernelSet.Create(Features);
+        _graph = SessionGraph.Build(model, Kernels, options);
+        _pool = options.Threads > 1 ? new KernelThreadPool(options.Threads) : null;
+        _plans = new PlanCache(options.MaxCachedPlans);
+        Inputs = _graph.Inputs.Select(id => new TensorInfo(_graph.Values[id].Def!)).ToArray();
+        Outputs = _graph.Outputs.Select(id => new TensorInfo(_graph.Values[id].Def
+            ?? new TensorDef(_graph.Values[id].Name, DataType.Float32, null))).ToArray();
+    }
+
+    /// <summary>The options this session was created with.</summary>
+    public SessionOptions Options { get; }
+
+    /// <summary>The instruction-set features the kernel table was built for.</summary>
+    public CpuFeatures Features { get; }
+
+    /// <summary>The inputs a run needs.</summary>
+    public IReadOnlyList<TensorInfo> Inputs { get; }
+
+    /// <summary>The outputs a run returns, in order.</summary>
+    public IReadOnlyList<TensorInfo> Outputs { get; }
+
+    internal KernelSet Kernels { get; }
+
+    /// <summary>Runs the model on named inputs.</summary>
+    /// <exception cref="MoteInputException">An input is unknown, missing, duplicated, or has the wrong type or shape.</exception>
+    /// <exception cref="MoteShapeException">The graph cannot be evaluated for these input shapes.</exception>
+    /// <exception cref="MoteExecutionException">An operator failed; the message names the node.</exception>
+    public SessionOutputs Run(params NamedTensor[] inputs) => Run((IEnumerable<NamedTensor>)inputs);
+
+    /// <inheritdoc cref="Run(NamedTensor[])"/>
+    public SessionOutputs Run(IReadOnlyDictionary<string, Tensor> inputs) =>
+        Run(inputs.Select(kv => new NamedTensor(kv.Key, kv.Value)));
+
+    /// <inheritdoc cref="Run(NamedTensor[])"/>
+    public SessionOutputs Run(IEnumerable<NamedTensor> inputs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var bound = InputBinder.Bind(Inputs, inputs);
+        var plan = GetPlan(bound.Select(t => t.Shape.ToArray()).ToArray());
+        var handles = new MemoryHandle[bound.Length];
+        var ctx = _contexts.TryTake(out var c) ? c : new RunContext();
+        try
+        {
+            var values = new TensorValue[bound.Length];
+            for (int i = 0; i < bound.Length; i++)
+            {
+                handles[i] = bound[i].Memory.Pin();
+                unsafe
+                {
+                    values[i] = new TensorValue(bound[i].Type, bound[i].Shape.ToArray(), handles[i].Pointer);
+                }
+            }
+            Executor.Run(_graph, plan, values, ctx, Kernels, _pool);
+            return CollectOutputs(ctx);
+        }
+        finally
+        {
+            foreach (var h in handles)
+                h.Dispose();
+            _contexts.Add(ctx);
+        }
+    }
+
+    /// <summary>The plan for these input shapes (cached).</summary>
+    internal ExecutionPlan GetPlan(int[][] inputShapes) =>
+        _plans.GetOrAdd(inputShapes, shapes => Planner.Plan(_graph, shapes, Kernels));
+
+    internal int CachedPlanCount => _plans.Count;
+
+    private SessionOutputs CollectOutputs(RunContext ctx)
+    {
+        var result = new NamedTensor[_graph.Outputs.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var v = ctx.Values[_graph.Outputs[i]];
+            var declared = Outputs[i].Type;
+            var tensor = Tensor.Zeros(declared == DataType.Undefined ? v.Type : declared, v.Shape);
+            var dst = tensor.Memory.Span;
+            if (declared == DataType.Float16 && v.Type == DataType.Float32)
+                TensorPrimitives.ConvertToHalf(v.Span<float>(), MemoryMarshal.Cast<byte, Half>(dst));
+            else if (declared == DataType.BFloat16 && v.Type == DataType.Float32)
+                BFloat16Narrow(v.Span<float>(), MemoryMarshal.Cast<byte, ushort>(dst));
+            else
+                v.Bytes.CopyTo(dst);
+            result[i] = new NamedTensor(Outputs[i].Name, tensor);
+        }
+        return new SessionOutputs(result);
+    }
+
+    private static void BFloat16Narrow(ReadOnlySpan<float> src, Span<ushort> dst)
+    {
+        var bits = MemoryMarshal.Cast<float, uint>(src);
+        for (int i = 0; i < src.Length; i++)
+        {
+            uint b = bits[i];
+            // Round to nearest even; NaN stays NaN by keeping a mantissa bit.
+            dst[i] = float.IsNaN(src[i]) ? (ushort)((b >> 16) | 0x40) : (ushort)((b + 0x7FFF + ((b >> 16) & 1)) >> 16);
+        }
+    }
+
+    /// <summary>Releases the thread pool and pinned weights. Runs in progress must have finished.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        _pool?.Dispose();
+        _graph.Dispose();
+        _onDispose?.Invoke();
+    }
+}

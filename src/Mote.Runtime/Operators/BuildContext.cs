@@ -1,0 +1,28 @@
+using Mote.Format;
+using Mote.Kernels;
+using Mote.Runtime.Execution;
+using Mote.Runtime.Graph;
+
+namespace Mote.Runtime.Operators;
+
+/// <summary>What an operator may consult while it is created: the model, constants (for packing), the kernel table and options.</summary>
+internal sealed class BuildContext(ModelDef model, SessionGraph graph, KernelSet kernels, SessionOptions options)
+{
+    public ModelDef Model { get; } = model;
+
+    public KernelSet Kernels { get; } = kernels;
+
+    public SessionOptions Options { get; } = options;
+
+    /// <summary>The constant named <paramref name="name"/> in its compute type, if the tensor is a constant.</summary>
+    public bool TryGetConstant(string name, out TensorValue value)
+    {
+        if (name.Length > 0 && graph.Ids.TryGetValue(name, out int id) && graph.Values[id].Kind == ValueKind.Constant)
+        {
+            value = graph.Values[id].Constant;
+            return true;
+        }
+        value = default;
+        return false;
+    }
+}

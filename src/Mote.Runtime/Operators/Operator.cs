@@ -1,0 +1,42 @@
+using Mote.Format;
+using Mote.Runtime.Execution;
+
+namespace Mote.Runtime.Operators;
+
+/// <summary>
+/// One node of a session, created once when the session is built: it reads its attributes, packs
+/// constant weights, then infers output shapes for each new input shape and executes kernels.
+/// Instances are immutable after construction and may be executed by several runs at once.
+/// </summary>
+internal abstract class Operator
+{
+    protected Operator(NodeDef node)
+    {
+        Node = node;
+    }
+
+    /// <summary>The node this operator implements.</summary>
+    public NodeDef Node { get; }
+
+    /// <summary>
+    /// False when running the node twice on the same inputs may give different outputs (random
+    /// generators): such nodes are never evaluated ahead of time.
+    /// </summary>
+    public virtual bool IsDeterministic => true;
+
+    /// <summary>
+    /// True when output 0 holds exactly the bytes of input 0 in the same order (Reshape, Flatten,
+    /// Squeeze, Unsqueeze, Identity): the planner then gives both the same memory and skips the node.
+    /// </summary>
+    public virtual bool IsView => false;
+
+    /// <summary>
+    /// Sets the type and shape of every output from the inputs' types and shapes (and values, for
+    /// operators whose output shape depends on them), validates the inputs, and requests scratch memory.
+    /// Throws <see cref="MoteShapeException"/> or <see cref="MoteNotSupportedException"/>; the caller adds the node name.
+    /// </summary>
+    public abstract void InferShapes(ShapeContext ctx);
+
+    /// <summary>Computes the outputs. Shapes are those set by <see cref="InferShapes"/>; outputs never alias inputs.</summary>
+    public abstract void Execute(in NodeContext ctx);
+}

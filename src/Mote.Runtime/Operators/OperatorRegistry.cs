@@ -1,0 +1,28 @@
+using Mote.Format;
+
+namespace Mote.Runtime.Operators;
+
+/// <summary>The operators this runtime implements: one factory per <see cref="OpType"/>.</summary>
+internal static partial class OperatorRegistry
+{
+    private static readonly Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> Factories = Build();
+
+    /// <summary>True when <paramref name="op"/> can be executed.</summary>
+    public static bool IsSupported(OpType op) => Factories.ContainsKey(op);
+
+    /// <summary>Every supported operator.</summary>
+    public static IEnumerable<OpType> Supported => Factories.Keys.Order();
+
+    public static Operator Create(NodeDef node, BuildContext ctx) =>
+        Factories.TryGetValue(node.Op, out var f) ? f(node, ctx) : throw new MoteNotSupportedException($"operator {node.Op} is not supported");
+
+    private static Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> Build()
+    {
+        var d = new Dictionary<OpType, Func<NodeDef, BuildContext, Operator>>();
+        Register(d);
+        return d;
+    }
+
+    /// <summary>Adds the factories; one line per operator, kept in <c>OperatorRegistry.List.cs</c>.</summary>
+    static partial void Register(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
+}

@@ -1,0 +1,110 @@
+using Xunit;
+using Mote.Format;
+
+namespace Mote.Runtime.Tests;
+
+public class SessionTests
+{
+    private static ModelBuilder AddReshapeMul() => new ModelBuilder()
+        .Input("x", DataType.Float32, Dim.Symbolic("N"), 6)
+        .Constant("c", new float[] { 1, 2, 3, 4, 5, 6 }, 6)
+        .Constant("shape", new long[] { -1, 3, 2 }, 3)
+        .Node(OpType.Add, ["x", "c"], ["y1"])
+        .Node(OpType.Reshape, ["y1", "shape"], ["r"])
+        .Node(OpType.Mul, ["r", "r"], ["y3"])
+        .Node(OpType.Shape, ["x"], ["xs"])
+        .Output("y3")
+        .Output("y1")
+        .Output("xs", DataType.Int64);
+
+    [Fact]
+    public void RunsBroadcastAddReshapeMulAndFoldsShape()
+    {
+        using var session = AddReshapeMul().Session();
+        var x = Enumerable.Range(0, 12).Select(i => (float)i).ToArray();
+        var outs = session.Run(new NamedTensor("x", Tensor.FromArray(x, 2, 6)));
+
+        var y1 = outs["y1"].ToArray<float>();
+        var expected1 = x.Select((v, i) => v + (i % 6) + 1).ToArray();
+        Assert.Equal(expected1, y1);
+        Assert.Equal([2, 6], outs["y1"].Shape.ToArray());
+        Assert.Equal([2, 3, 2], outs["y3"].Shape.ToArray());
+        Assert.Equal(expected1.Select(v => v * v).ToArray(), outs["y3"].ToArray<float>());
+        Assert.Equal([2L, 6L], outs["xs"].ToArray<long>());
+    }
+
+    [Fact]
+    public void CachesOnePlanPerInputShape()
+    {
+        using var session = AddReshapeMul().Session();
+        for (int round = 0; round < 3; round++)
+            foreach (int n in new[] { 1, 4, 1, 7 })
+            {
+                var x = Enumerable.Range(0, n * 6).Select(i => (float)i * 0.5f).ToArray();
+                var outs = session.Run(new NamedTensor("x", Tensor.FromArray(x, n, 6)));
+                Assert.Equal(x.Select((v, i) => v + (i % 6) + 1).ToArray(), outs["y1"].ToArray<float>());
+                Assert.Equal([(long)n, 6L], outs["xs"].ToArray<long>());
+            }
+        Assert.Equal(3, session.CachedPlanCount);
+    }
+
+    [Fact]
+    public void ConcurrentRunsGiveIndependentResults()
+    {
+        using var session = AddReshapeMul().Session();
+        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            int n = 1 + i % 5;
+            var x = Enumerable.Range(0, n * 6).Select(k => (float)(k + i)).ToArray();
+            var outs = session.Run(new NamedTensor("x", Tensor.FromArray(x, n, 6)));
+            Assert.Equal(x.Select((v, k) => v + (k % 6) + 1).ToArray(), outs["y1"].ToArray<float>());
+        });
+    }
+
+    [Fact]
+    public void WrongInputsSayWhatWasExpected()
+    {
+        using var session = AddReshapeMul().Session();
+        var ok = Tensor.FromArray(new float[6], 1, 6);
+        var e1 = Assert.Throws<MoteInputException>(() => session.Run(new NamedTensor("X", ok)));
+        Assert.Contains("no input named 'X'", e1.Message);
+        Assert.Contains("x: f32[N,6]", e1.Message);
+        var e2 = Assert.Throws<MoteInputException>(() => session.Run(new NamedTensor("x", Tensor.FromArray(new long[6], 1, 6))));
+        Assert.Contains("must be f32, got i64", e2.Message);
+        var e3 = Assert.Throws<MoteInputException>(() => session.Run(new NamedTensor("x", Tensor.FromArray(new float[5], 1, 5))));
+        Assert.Contains("dimension 1 must be 6", e3.Message);
+        var e4 = Assert.Throws<MoteInputException>(() => session.Run(new NamedTensor("x", Tensor.FromArray(new float[6], 6))));
+        Assert.Contains("rank 2", e4.Message);
+        var e5 = Assert.Throws<MoteInputException>(() => session.Run());
+        Assert.Contains("missing input", e5.Message);
+    }
+
+    [Fact]
+    public void ShapeErrorsNameTheNode()
+    {
+        var b = new ModelBuilder()
+            .Input("x", DataType.Float32, Dim.Symbolic("N"), 6)
+            .Constant("shape", new long[] { 4, -1 }, 2)
+            .Node(OpType.Reshape, ["x", "shape"], ["r"])
+            .Output("r");
+        using var session = b.Session();
+        var e = Assert.Throws<MoteShapeException>(() => session.Run(new NamedTensor("x", Tensor.FromArray(new float[18], 3, 6))));
+        Assert.Contains("Reshape 'reshape0'", e.Message);
+        Assert.Contains("cannot reshape [3,6]", e.Message);
+    }
+
+    [Fact]
+    public void Float16InputsAndOutputsComputeInFloat32()
+    {
+        var b = new ModelBuilder()
+            .Input("x", DataType.Float16, 4)
+            .Constant("c", new Half[] { (Half)0.5f, (Half)1, (Half)2, (Half)(-3) }, 4)
+            .Node(OpType.Mul, ["x", "c"], ["y"])
+            .Output("y", DataType.Float16);
+        using var session = b.Session();
+        var x = new Half[] { (Half)1, (Half)2, (Half)3, (Half)4 };
+        var y = session.Run(new NamedTensor("x", Tensor.FromArray(x, 4)))["y"];
+        Assert.Equal(DataType.Float16, y.Type);
+        Assert.Equal(new[] { 0.5f, 2f, 6f, -12f }, y.ToArray<Half>().Select(h => (float)h).ToArray());
+    }
+}
