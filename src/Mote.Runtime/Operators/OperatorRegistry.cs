@@ -19,10 +19,19 @@ internal static partial class OperatorRegistry
     private static Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> Build()
     {
         var d = new Dictionary<OpType, Func<NodeDef, BuildContext, Operator>>();
-        Register(d);
+        RegisterElementwise(d);
+        RegisterShape(d);
+        RegisterNeuralNet(d);
+        RegisterControlFlow(d);
         return d;
     }
 
-    /// <summary>Adds the factories; one line per operator, kept in <c>OperatorRegistry.List.cs</c>.</summary>
-    static partial void Register(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
+    // One line per operator, one file per family: OperatorRegistry.<Family>.cs.
+    static partial void RegisterElementwise(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
+
+    static partial void RegisterShape(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
+
+    static partial void RegisterNeuralNet(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
+
+    static partial void RegisterControlFlow(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
 }

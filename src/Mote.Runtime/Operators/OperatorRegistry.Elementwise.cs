@@ -1,19 +1,15 @@
 using Mote.Format;
 using Mote.Runtime.Operators.Elementwise;
-using Mote.Runtime.Operators.Shape;
 
 namespace Mote.Runtime.Operators;
 
 internal static partial class OperatorRegistry
 {
-    static partial void Register(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d)
+    static partial void RegisterElementwise(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d)
     {
         d[OpType.Add] = (n, _) => new BinaryOperator<AddKernel>(n);
         d[OpType.Sub] = (n, _) => new BinaryOperator<SubKernel>(n);
         d[OpType.Mul] = (n, _) => new BinaryOperator<MulKernel>(n);
         d[OpType.Div] = (n, _) => new BinaryOperator<DivKernel>(n);
-        d[OpType.Identity] = (n, _) => new IdentityOperator(n);
-        d[OpType.Reshape] = (n, _) => new ReshapeOperator(n);
-        d[OpType.Shape] = (n, _) => new ShapeOperator(n);
     }
 }
