@@ -94,6 +94,18 @@ public sealed class InferenceSession : IDisposable
         }
     }
 
+    /// <summary>Plans memory for the given input shapes (cached like a run's plan) and reports the sizes.</summary>
+    /// <exception cref="MoteInputException">A shape is missing or does not fit the model.</exception>
+    /// <exception cref="MoteShapeException">The graph cannot be evaluated for these shapes.</exception>
+    public PlanSummary PlanFor(IReadOnlyDictionary<string, int[]> inputShapes)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var shapes = Inputs.Select(i => inputShapes.TryGetValue(i.Name, out var s) ? s
+            : throw new MoteInputException($"no shape given for input {i}")).ToArray();
+        var plan = GetPlan(shapes);
+        return new PlanSummary(inputShapes, plan.ArenaBytes, plan.ScratchBytes, plan.Steps.Length, _graph.Nodes.Length - plan.Steps.Length);
+    }
+
     /// <summary>The plan for these input shapes (cached).</summary>
     internal ExecutionPlan GetPlan(int[][] inputShapes) =>
         _plans.GetOrAdd(inputShapes, shapes => Planner.Plan(_graph, shapes, Kernels));

@@ -5,12 +5,17 @@ namespace Mote.Runtime;
 /// <summary>Name, element type and declared shape of a model input or output.</summary>
 public sealed class TensorInfo
 {
-    internal TensorInfo(TensorDef def)
+    internal TensorInfo(TensorDef def) : this(def.Name, def.Type, def.Shape)
     {
-        Name = def.Name;
-        Type = def.Type;
-        Shape = def.Shape ?? [];
-        HasKnownRank = def.Shape is not null;
+    }
+
+    /// <summary>Describes a tensor; a null <paramref name="shape"/> means the rank is unknown.</summary>
+    public TensorInfo(string name, DataType type, IReadOnlyList<Dim>? shape)
+    {
+        Name = name;
+        Type = type;
+        Shape = shape ?? [];
+        HasKnownRank = shape is not null;
     }
 
     /// <summary>The name used in <see cref="InferenceSession.Run(IEnumerable{NamedTensor})"/> and in results.</summary>

@@ -18,7 +18,12 @@ internal static class Planner
     /// <summary>Nodes whose inputs are all known and whose outputs are at most this many elements are evaluated while planning.</summary>
     public const long FoldLimit = 1 << 16;
 
-    public static unsafe ExecutionPlan Plan(SessionGraph g, IReadOnlyList<int[]> inputShapes, KernelSet kernels)
+    /// <summary>
+    /// Plans a run. With <paramref name="failures"/> given, a node whose shapes cannot be inferred is
+    /// recorded there and skipped (its outputs stay unknown) instead of failing the plan: the result
+    /// is then only good for reading shapes (the converter's shape inference), not for running.
+    /// </summary>
+    public static unsafe ExecutionPlan Plan(SessionGraph g, IReadOnlyList<int[]> inputShapes, KernelSet kernels, List<string>? failures = null)
     {
         int n = g.Values.Length;
         var shapes = new int[]?[n];
@@ -65,9 +70,16 @@ internal static class Planner
                 if (id < 0)
                     continue;
                 if (shapes[id] is null)
-                    throw new MoteShapeException($"{node.Op.Node.Describe()}: input '{g.Values[id].Name}' is not computed before this node");
+                    break;
                 ctx.SetInput(j, types[id], shapes[id]!, known[id]);
                 allKnown &= known[id].HasValue;
+            }
+            var missing = node.Inputs.FirstOrDefault(id => id >= 0 && shapes[id] is null, -1);
+            if (missing >= 0)
+            {
+                if (failures is not null)
+                    continue;
+                throw new MoteShapeException($"{node.Op.Node.Describe()}: input '{g.Values[missing].Name}' is not computed before this node");
             }
             try
             {
@@ -75,7 +87,11 @@ internal static class Planner
             }
             catch (MoteException e) when (e is MoteShapeException or MoteNotSupportedException)
             {
-                throw Rewrap(e, $"{node.Op.Node.Describe()}: {e.Message}");
+                var error = Rewrap(e, $"{node.Op.Node.Describe()}: {e.Message}");
+                if (failures is null)
+                    throw error;
+                failures.Add(error.Message);
+                continue;
             }
             long outElements = 0;
             for (int k = 0; k < node.Outputs.Length; k++)
@@ -164,7 +180,7 @@ internal static class Planner
         var requests = new List<ArenaAllocator.Request>();
         for (int id = 0; id < n; id++)
         {
-            bool inArena = root[id] == id && first[id] != int.MaxValue && locations[id].Kind == LocationKind.None;
+            bool inArena = root[id] == id && first[id] != int.MaxValue && locations[id].Kind == LocationKind.None && shapes[id] is not null;
             if (inArena)
                 requests.Add(new(id, ShapeMath.Count(shapes[id]!) * types[id].Size(), first[id], last[id]));
         }

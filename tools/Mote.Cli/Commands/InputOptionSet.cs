@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Mote.Cli.Inputs;
+using Mote.Runtime;
+
+namespace Mote.Cli.Commands;
+
+/// <summary>The input-related options of run, verify and bench, added to a command together.</summary>
+internal sealed class InputOptionSet
+{
+    private readonly Option<string[]> _inputs = CliOptions.Inputs();
+    private readonly Option<string[]> _dims = CliOptions.Dims();
+    private readonly Option<int> _seed = CliOptions.Seed();
+    private readonly Option<bool> _bgr = CliOptions.Bgr();
+    private readonly Option<float> _scale = CliOptions.Scale();
+    private readonly Option<float[]> _mean = CliOptions.Mean();
+    private readonly Option<float[]> _std = CliOptions.Std();
+    private readonly Option<bool>? _random;
+
+    /// <param name="command">The command to add the options to.</param>
+    /// <param name="randomOption">Add <c>--random-inputs</c>; otherwise missing inputs are always random.</param>
+    public InputOptionSet(Command command, bool randomOption)
+    {
+        if (randomOption)
+        {
+            _random = CliOptions.RandomInputs();
+            command.Options.Add(_random);
+        }
+        foreach (var o in new Option[] { _inputs, _dims, _seed, _bgr, _scale, _mean, _std })
+            command.Options.Add(o);
+    }
+
+    /// <summary>The input options as command-line arguments again (to hand to a child process).</summary>
+    public IEnumerable<string> ToArguments(ParseResult p)
+    {
+        foreach (var i in p.GetValue(_inputs) ?? [])
+            yield return "--input=" + i;
+        foreach (var d in p.GetValue(_dims) ?? [])
+            yield return "--dim=" + d;
+        yield return "--seed=" + p.GetValue(_seed).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (p.GetValue(_bgr))
+            yield return "--bgr";
+        yield return "--scale=" + p.GetValue(_scale).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (name, values) in new[] { ("--mean", p.GetValue(_mean)), ("--std", p.GetValue(_std)) })
+            if (values is { Length: > 0 })
+            {
+                yield return name;
+                foreach (var v in values)
+                    yield return v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            }
+    }
+
+    public IReadOnlyDictionary<string, int> Dims(ParseResult p) => InputSet.ParseDims(p.GetValue(_dims));
+
+    public List<NamedTensor> Build(ParseResult p, IReadOnlyList<TensorInfo> inputs) => InputSet.Build(
+        inputs, p.GetValue(_inputs), Dims(p), _random is null || p.GetValue(_random), p.GetValue(_seed), new ImageOptions
+        {
+            Bgr = p.GetValue(_bgr),
+            Scale = p.GetValue(_scale),
+            Mean = p.GetValue(_mean) is { Length: > 0 } m ? m : [0f],
+            Std = p.GetValue(_std) is { Length: > 0 } s ? s : [1f],
+        });
+}

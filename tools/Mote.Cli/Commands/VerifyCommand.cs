@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using Mote.Cli.Reference;
+using Mote.Convert;
+using Mote.Format;
+using Mote.Runtime;
+using Spectre.Console;
+
+namespace Mote.Cli.Commands;
+
+/// <summary><c>mote verify IN.onnx [MODEL.mote] [--input NAME=FILE …]</c>: Mote against ONNX Runtime on the same inputs.</summary>
+internal static class VerifyCommand
+{
+    public static Command Create()
+    {
+        var onnx = new Argument<string>("onnx") { Description = "The ONNX model (run by ONNX Runtime as the reference)." };
+        var mote = new Argument<string?>("mote") { Description = "The .mote model to check (default: convert the ONNX model now).", Arity = ArgumentArity.ZeroOrOne };
+        var tolerance = new Option<double>("--tolerance")
+        {
+            Description = "Largest accepted |mote - reference| relative to the reference output's largest magnitude.",
+            DefaultValueFactory = _ => 1e-4,
+        };
+        var minCosine = new Option<double>("--min-cosine")
+        {
+            Description = "Smallest accepted cosine similarity per output.",
+            DefaultValueFactory = _ => 0.9999,
+        };
+        var threads = CliOptions.Threads();
+        var cmd = new Command("verify", "Run ONNX Runtime and Mote on the same inputs (random if none given) and compare every output.")
+        {
+            onnx, mote, tolerance, minCosine, threads,
+        };
+        var inputs = new InputOptionSet(cmd, randomOption: false);
+        CommandRunner.SetAction(cmd, parse =>
+        {
+            var onnxPath = parse.GetValue(onnx)!;
+            var motePath = parse.GetValue(mote);
+            string? temp = null;
+            if (motePath is null)
+            {
+                temp = Path.Combine(Path.GetTempPath(), $"mote-verify-{Environment.ProcessId}-{Guid.NewGuid():N}.mote");
+                MoteWriter.Write(Converter.Convert(onnxPath).Model, temp);
+                motePath = temp;
+            }
+            try
+            {
+                return Verify(onnxPath, motePath, parse, inputs, parse.GetValue(threads), parse.GetValue(tolerance), parse.GetValue(minCosine));
+            }
+            finally
+            {
+                if (temp is not null)
+                    File.Delete(temp);
+            }
+        });
+        return cmd;
+    }
+
+    private static int Verify(string onnxPath, string motePath, ParseResult parse, InputOptionSet inputs, int threads, double tolerance, double minCosine)
+    {
+        using var model = MoteModel.Load(motePath);
+        using var session = model.CreateSession(new SessionOptions { Threads = threads });
+        var feeds = inputs.Build(parse, session.Inputs);
+        var actual = session.Run(feeds);
+        using var reference = new OnnxRuntimeRunner(onnxPath, threads);
+        var expected = reference.Run(feeds);
+
+        var table = new Table().AddColumns("output", "shape", "max abs err", "max rel err", "cosine", "");
+        bool ok = true;
+        foreach (var exp in expected)
+        {
+            var act = actual.FirstOrDefault(a => a.Name == exp.Name)?.Value
+                ?? throw new MoteException($"Mote produced no output named '{exp.Name}'");
+            var c = Comparison.Of(act, exp.Value);
+            bool pass = c.ShapeMatches && c.MaxRel <= tolerance && c.Cosine >= minCosine;
+            ok &= pass;
+            table.AddRow(Markup.Escape(exp.Name), Markup.Escape(c.ShapeMatches ? exp.Value.ToString() : $"{act} vs {exp.Value}"),
+                Fmt(c.MaxAbs), Fmt(c.MaxRel), c.Cosine.ToString("F7", CultureInfo.InvariantCulture), pass ? "[green]ok[/]" : "[red]MISMATCH[/]");
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"tolerance: max rel err ≤ {tolerance:G3}, cosine ≥ {minCosine}");
+        if (!ok)
+            Console.Error.WriteLine($"mote: error: {Path.GetFileName(motePath)} differs from ONNX Runtime on {Path.GetFileName(onnxPath)} beyond tolerance");
+        return ok ? CommandRunner.Ok : CommandRunner.Mismatch;
+    }
+
+    private static string Fmt(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Mote.Cli.Npy;
+using Mote.Runtime;
+
+namespace Mote.Cli.Inputs;
+
+/// <summary>Builds the named input tensors of a run from <c>--input NAME=FILE</c>, <c>--dim</c> and <c>--random-inputs</c>.</summary>
+internal static class InputSet
+{
+    public static Dictionary<string, int> ParseDims(IEnumerable<string>? specs)
+    {
+        var dims = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var s in specs ?? [])
+        {
+            var (name, value) = Split(s, "--dim");
+            dims[name] = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0
+                ? v : throw new MoteInputException($"--dim {s}: the value must be a positive integer");
+        }
+        return dims;
+    }
+
+    /// <summary>
+    /// One tensor per model input, in model order: from files where given, random where
+    /// <paramref name="random"/> allows, otherwise an error naming what is missing.
+    /// </summary>
+    public static List<NamedTensor> Build(IReadOnlyList<TensorInfo> inputs, IEnumerable<string>? specs, IReadOnlyDictionary<string, int> dims,
+        bool random, int seed, ImageOptions image)
+    {
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var s in specs ?? [])
+        {
+            var (name, path) = Split(s, "--input");
+            if (!inputs.Any(i => i.Name == name))
+                throw new MoteInputException($"--input {s}: the model has no input named '{name}'; its inputs are: {string.Join(", ", inputs)}");
+            given[name] = path;
+        }
+        var rng = new Random(seed);
+        var result = new List<NamedTensor>();
+        foreach (var info in inputs)
+        {
+            if (given.TryGetValue(info.Name, out var path))
+                result.Add(new NamedTensor(info.Name, ImageLoader.IsImage(path) ? ImageLoader.Load(path, info, dims, image) : NpyFile.Read(path)));
+            else if (random)
+                result.Add(new NamedTensor(info.Name, RandomInputs.Create(info, dims, rng)));
+            else
+                throw new MoteInputException($"no data for input {info}; pass --input {info.Name}=FILE.npy or --random-inputs");
+        }
+        return result;
+    }
+
+    private static (string Name, string Value) Split(string spec, string option)
+    {
+        int eq = spec.IndexOf('=');
+        if (eq <= 0 || eq == spec.Length - 1)
+            throw new MoteInputException($"{option} {spec}: expected NAME=VALUE");
+        return (spec[..eq], spec[(eq + 1)..]);
+    }
+}
