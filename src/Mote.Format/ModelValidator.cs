@@ -72,7 +72,7 @@ internal sealed class ModelValidator
     {
         if (node is null)
             throw Fail("a graph holds a null node");
-        string who = $"node {node.Describe()}";
+        string who = Describe(node);
         if (node.Op == OpType.Unknown || !Enum.IsDefined(node.Op))
             throw Fail($"{who} has operator id {(int)node.Op}, which is not defined in OpType");
         for (int i = 0; i < node.Inputs.Count; i++)
@@ -106,6 +106,10 @@ internal sealed class ModelValidator
             Produce(name, who);
         }
     }
+
+    private static string Describe(NodeDef node) =>
+        !string.IsNullOrEmpty(node.Name) ? $"node {node.Op} '{node.Name}'"
+        : $"unnamed {node.Op} node" + (node.Outputs.Find(o => !string.IsNullOrEmpty(o)) is { } o ? $" producing '{o}'" : "");
 
     private void ValidateAttribute(AttributeDef a, string what, int depth)
     {
