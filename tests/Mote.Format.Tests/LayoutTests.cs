@@ -57,6 +57,13 @@ public sealed class LayoutTests
     }
 
     [Fact]
+    public void ChecksumIsStandardXxh3WithSeedZero()
+    {
+        // Test vector quoted in docs/format.md: XXH3_64bits of no bytes.
+        Assert.Equal(0x2D06800538D394C2UL, System.IO.Hashing.XxHash3.HashToUInt64([]));
+    }
+
+    [Fact]
     public void MagicDetectsTextModeMangling()
     {
         Assert.Equal("MOTE"u8.ToArray(), MoteConstants.Magic[..4].ToArray());
