@@ -1,0 +1,90 @@
+using Mote.Format;
+
+namespace Mote.Convert.Passes;
+
+/// <summary>
+/// Removes Identity nodes and inference-time Dropout (an identity on its first output). Readers of
+/// the output read the input instead; when the output is a graph output, the input's producer is
+/// renamed to write it directly; when neither is possible (graph input or constant straight to a graph
+/// output) the node stays. A consumed Dropout mask becomes an all-true constant when the shape is known.
+/// </summary>
+public sealed class RemoveIdentity : IGraphPass
+{
+    /// <inheritdoc/>
+    public string Name => "RemoveIdentity";
+
+    /// <inheritdoc/>
+    public void Run(ModelDef model, PassReport report)
+    {
+        foreach (var (graph, _) in GraphIndex.Graphs(model.Graph).ToList())
+            for (int i = 0; i < graph.Nodes.Count; i++)
+            {
+                var node = graph.Nodes[i];
+                if (node.Op is not (OpType.Identity or OpType.Dropout))
+                    continue;
+                // The index is rebuilt per candidate: removals rename tensors other candidates may read.
+                var index = new GraphIndex(model);
+                if (node.Op == OpType.Dropout && !DropoutIsIdentity(node, index, report))
+                    continue;
+                if (TryRemove(graph, node, index))
+                {
+                    graph.Nodes.RemoveAt(i--);
+                    report.Count(node.Op == OpType.Identity ? "Identity nodes removed" : "Dropout nodes removed");
+                }
+                else
+                    report.Messages.Add($"kept {node.Describe()}: it connects a graph input or constant straight to a graph output");
+            }
+    }
+
+    private static bool DropoutIsIdentity(NodeDef node, GraphIndex index, PassReport report)
+    {
+        string training = node.Input(2);
+        if (training.Length > 0 && (ModelEdit.Scalar(index.Constant(training)) is not { } t || t != 0))
+            return false;
+        string mask = node.Outputs.Count > 1 ? node.Outputs[1] : "";
+        if (mask.Length == 0 || (index.Readers(mask) == 0 && !index.IsGraphOutput(mask)))
+            return true;
+        // In inference every element is kept: the mask is all true, of the data's shape.
+        var data = index.Model.Tensors.GetValueOrDefault(node.Input(0));
+        if (data?.ElementCount is not { } count || count > int.MaxValue)
+        {
+            report.Messages.Add($"kept {node.Describe()}: its mask is used and the input shape is unknown");
+            return false;
+        }
+        var maskBytes = new byte[count];
+        maskBytes.AsSpan().Fill(1);
+        index.Model.Add(new TensorDef(mask, DataType.Bool, data.Shape, maskBytes));
+        report.Count("Dropout masks replaced by constants");
+        return true;
+    }
+
+    private static bool TryRemove(GraphDef graph, NodeDef node, GraphIndex index)
+    {
+        var model = index.Model;
+        string x = node.Input(0), y = node.Outputs[0];
+        if (x.Length == 0)
+            return false;
+        if (y.Length == 0 || !index.IsGraphOutput(y))
+        {
+            if (y.Length > 0)
+            {
+                ModelEdit.RenameReads(model, y, x);
+                model.Tensors.Remove(y);
+            }
+            return true;
+        }
+        // y must keep its name: make x's producer write y, if x is a plain intermediate of this graph.
+        if (index.Producer(x) is not { } p || p.Graph != graph || index.IsGraphOutput(x))
+            return false;
+        int slot = p.Node.Outputs.IndexOf(x);
+        p.Node.Outputs[slot] = y;
+        ModelEdit.RenameReads(model, x, y);
+        if (model.Tensors.Remove(x, out var xt) && model.Tensors.TryGetValue(y, out var yt))
+        {
+            if (yt.Type == DataType.Undefined)
+                yt.Type = xt.Type;
+            yt.Shape ??= xt.Shape;
+        }
+        return true;
+    }
+}
