@@ -16,8 +16,11 @@ public static class OnnxImporter
     /// <summary>Oldest default-domain opset imported without a warning.</summary>
     public const long MinOpset = 7;
 
-    /// <summary>Newest default-domain opset whose operator semantics this importer knows.</summary>
-    public const long MaxOpset = 24;
+    /// <summary>
+    /// Newest default-domain opset whose operator semantics this importer knows (opset 25 only widened
+    /// type lists). Newer models import with a warning, read with this opset's semantics.
+    /// </summary>
+    public const long MaxOpset = 25;
 
     /// <summary>Producer name written to the model's metadata.</summary>
     public const string Producer = "mote-convert";
@@ -35,7 +38,7 @@ public static class OnnxImporter
     internal static ImportResult Import(ModelProto proto, string file, string? baseDirectory, byte[] sha256, long fileLength, ConvertOptions options)
     {
         OnnxFileReader.Validate(file, proto);
-        long opset = DefaultOpset(proto, file);
+        long opset = DefaultOpset(proto, file, out string? opsetWarning);
         var model = new ModelDef();
         var names = new NameTable();
         var types = new ValueTypes(file);
@@ -46,8 +49,8 @@ public static class OnnxImporter
         var ctx = new ImportContext(file, model, names, types, tensors, new SparseTensorDecoder(file, tensors, sparseCap),
             options.Limits, Functions(proto, file));
         ctx.Report.Opset = opset;
-        if (opset < MinOpset)
-            ctx.Report.Warnings.Add($"opset {opset} is older than {MinOpset}; old operator forms are rewritten on a best-effort basis");
+        if (opsetWarning is not null)
+            ctx.Report.Warnings.Add(opsetWarning);
 
         var importer = new GraphImporter(ctx);
         model.Graph = importer.Import(proto.Graph, new NameScope(null, renameAll: false), ImportFrame.Main(opset), 0);
@@ -60,20 +63,31 @@ public static class OnnxImporter
         return new ImportResult(model, ctx.Report);
     }
 
-    private static long DefaultOpset(ModelProto proto, string file)
+    private static long DefaultOpset(ModelProto proto, string file, out string? warning)
     {
+        warning = null;
         long? opset = null;
         foreach (var o in proto.OpsetImport)
             if (OperatorMap.IsDefaultDomain(o.Domain))
                 opset = opset is null ? o.Version : Math.Max(opset.Value, o.Version);
         if (opset is null)
-            throw new OnnxImportException(file, "the model imports no opset of the default ONNX domain");
+        {
+            // Legal when no node is of the default domain (e.g. training-only models); those nodes are reported as unsupported.
+            if (UsesDefaultDomain(proto.Graph))
+                throw new OnnxImportException(file, "the model uses default-domain operators but imports no opset of the default ONNX domain");
+            return MaxOpset;
+        }
         if (opset < 1)
             throw new OnnxImportException(file, $"invalid default-domain opset {opset}");
+        if (opset < MinOpset)
+            warning = $"opset {opset} is older than {MinOpset}; old operator forms are rewritten on a best-effort basis";
         if (opset > MaxOpset)
-            throw new OnnxImportException(file, $"opset {opset} is newer than this converter knows (up to {MaxOpset})");
+            warning = $"opset {opset} is newer than this converter knows ({MaxOpset}); operators are read with opset-{MaxOpset} semantics";
         return opset.Value;
     }
+
+    private static bool UsesDefaultDomain(GraphProto g) =>
+        g.Node.Any(n => OperatorMap.IsDefaultDomain(n.Domain) || n.Attribute.Any(a => a.G is not null && UsesDefaultDomain(a.G)));
 
     /// <summary>Every name and dim_param in the file is reserved first, so generated names and symbols never collide with one.</summary>
     private static void ReserveNames(ModelProto proto, NameTable names, ValueTypes types)

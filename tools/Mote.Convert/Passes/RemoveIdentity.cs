@@ -24,20 +24,29 @@ public sealed class RemoveIdentity : IGraphPass
                     continue;
                 // The index is rebuilt per candidate: removals rename tensors other candidates may read.
                 var index = new GraphIndex(model);
-                if (node.Op == OpType.Dropout && !DropoutIsIdentity(node, index, report))
+                TensorDef? mask = null;
+                if (node.Op == OpType.Dropout && !DropoutIsIdentity(node, index, report, out mask))
                     continue;
-                if (TryRemove(graph, node, index))
+                if (!CanRemove(graph, node, index))
                 {
-                    graph.Nodes.RemoveAt(i--);
-                    report.Count(node.Op == OpType.Identity ? "Identity nodes removed" : "Dropout nodes removed");
-                }
-                else
                     report.Messages.Add($"kept {node.Describe()}: it connects a graph input or constant straight to a graph output");
+                    continue;
+                }
+                if (mask is not null)
+                {
+                    model.Add(mask);
+                    report.Count("Dropout masks replaced by constants");
+                }
+                Remove(node, index);
+                graph.Nodes.RemoveAt(i--);
+                report.Count(node.Op == OpType.Identity ? "Identity nodes removed" : "Dropout nodes removed");
             }
     }
 
-    private static bool DropoutIsIdentity(NodeDef node, GraphIndex index, PassReport report)
+    /// <summary>True when the Dropout is an identity in inference; a used mask comes back as the all-true constant to put in its place.</summary>
+    private static bool DropoutIsIdentity(NodeDef node, GraphIndex index, PassReport report, out TensorDef? maskConstant)
     {
+        maskConstant = null;
         string training = node.Input(2);
         if (training.Length > 0 && (ModelEdit.Scalar(index.Constant(training)) is not { } t || t != 0))
             return false;
@@ -53,31 +62,38 @@ public sealed class RemoveIdentity : IGraphPass
         }
         var maskBytes = new byte[count];
         maskBytes.AsSpan().Fill(1);
-        index.Model.Add(new TensorDef(mask, DataType.Bool, data.Shape, maskBytes));
-        report.Count("Dropout masks replaced by constants");
+        maskConstant = new TensorDef(mask, DataType.Bool, data.Shape, maskBytes);
         return true;
     }
 
-    private static bool TryRemove(GraphDef graph, NodeDef node, GraphIndex index)
+    /// <summary>
+    /// The output can go when no graph exports it (readers are redirected to the input), or when the
+    /// input is a plain intermediate of the same graph whose producer can write the output directly.
+    /// </summary>
+    private static bool CanRemove(GraphDef graph, NodeDef node, GraphIndex index)
     {
-        var model = index.Model;
         string x = node.Input(0), y = node.Outputs[0];
         if (x.Length == 0)
             return false;
         if (y.Length == 0 || !index.IsGraphOutput(y))
-        {
-            if (y.Length > 0)
-            {
-                ModelEdit.RenameReads(model, y, x);
-                model.Tensors.Remove(y);
-            }
             return true;
+        return index.Producer(x) is { } p && p.Graph == graph && !index.IsGraphOutput(x);
+    }
+
+    private static void Remove(NodeDef node, GraphIndex index)
+    {
+        var model = index.Model;
+        string x = node.Input(0), y = node.Outputs[0];
+        if (y.Length == 0)
+            return;
+        if (!index.IsGraphOutput(y))
+        {
+            ModelEdit.RenameReads(model, y, x);
+            model.Tensors.Remove(y);
+            return;
         }
-        // y must keep its name: make x's producer write y, if x is a plain intermediate of this graph.
-        if (index.Producer(x) is not { } p || p.Graph != graph || index.IsGraphOutput(x))
-            return false;
-        int slot = p.Node.Outputs.IndexOf(x);
-        p.Node.Outputs[slot] = y;
+        var producer = index.Producer(x)!.Value.Node;
+        producer.Outputs[producer.Outputs.IndexOf(x)] = y;
         ModelEdit.RenameReads(model, x, y);
         if (model.Tensors.Remove(x, out var xt) && model.Tensors.TryGetValue(y, out var yt))
         {
@@ -85,6 +101,5 @@ public sealed class RemoveIdentity : IGraphPass
                 yt.Type = xt.Type;
             yt.Shape ??= xt.Shape;
         }
-        return true;
     }
 }
