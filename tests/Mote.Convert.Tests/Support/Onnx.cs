@@ -6,8 +6,8 @@ namespace Mote.Convert.Tests.Support;
 /// <summary>Builds ONNX protos in tests with the converter's own generated classes.</summary>
 internal static class Onnx
 {
-    public const int Float = 1, UInt8 = 2, Int8 = 3, UInt16 = 4, Int16 = 5, Int32 = 6, Int64 = 7, String = 8, Bool = 9,
-        Float16 = 10, Double = 11, UInt32 = 12, UInt64 = 13, BFloat16 = 16, Float8 = 17;
+    public const int F32 = 1, U8 = 2, I8 = 3, U16 = 4, I16 = 5, I32 = 6, I64 = 7, Str = 8, Bool = 9,
+        F16 = 10, F64 = 11, U32 = 12, U64 = 13, BF16 = 16, F8 = 17;
 
     public static ModelProto Model(GraphProto graph, long opset = 21, params FunctionProto[] functions)
     {
@@ -80,7 +80,7 @@ internal static class Onnx
     /// <summary>A float tensor stored as float_data.</summary>
     public static TensorProto FloatTensor(string name, long[] dims, params float[] values)
     {
-        var t = new TensorProto { Name = name, DataType = Float };
+        var t = new TensorProto { Name = name, DataType = F32 };
         t.Dims.AddRange(dims);
         t.FloatData.AddRange(values);
         return t;
@@ -89,14 +89,14 @@ internal static class Onnx
     /// <summary>A float tensor stored as raw_data.</summary>
     public static TensorProto FloatRaw(string name, long[] dims, params float[] values)
     {
-        var t = new TensorProto { Name = name, DataType = Float, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())) };
+        var t = new TensorProto { Name = name, DataType = F32, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())) };
         t.Dims.AddRange(dims);
         return t;
     }
 
     public static TensorProto Int64Tensor(string name, long[] dims, params long[] values)
     {
-        var t = new TensorProto { Name = name, DataType = Int64 };
+        var t = new TensorProto { Name = name, DataType = I64 };
         t.Dims.AddRange(dims);
         t.Int64Data.AddRange(values);
         return t;
