@@ -11,7 +11,7 @@ namespace Mote.Convert.Import;
 /// </summary>
 internal sealed class FunctionInliner(ImportContext ctx, GraphImporter graphs)
 {
-    public void Inline(NodeProto call, FunctionProto f, NameScope callerScope, ImportFrame frame, int depth, List<NodeDef> nodes)
+    public void Inline(NodeProto call, int position, FunctionProto f, NameScope callerScope, ImportFrame frame, int depth, List<NodeDef> nodes)
     {
         var key = new FunctionKey(f.Domain, f.Name, f.Overload);
         if (frame.Calls.Contains(key))
@@ -26,7 +26,7 @@ internal sealed class FunctionInliner(ImportContext ctx, GraphImporter graphs)
         for (int i = 0; i < f.Input.Count; i++)
         {
             string actual = i < call.Input.Count ? call.Input[i] : "";
-            string bound = actual.Length == 0 ? "" : callerScope.Resolve(actual)
+            string bound = actual.Length == 0 ? "" : callerScope.Resolve(actual, position)
                 ?? throw ctx.Error($"call {AttributeImporter.Describe(call)} reads '{actual}', which is not defined");
             scope.Bind(f.Input[i], bound);
         }
@@ -43,14 +43,17 @@ internal sealed class FunctionInliner(ImportContext ctx, GraphImporter graphs)
                 scope.Bind(f.Output[j], bound);
             formalOutputs.Add(f.Output[j]);
         }
-        foreach (var n in f.Node)
-            foreach (var o in n.Output)
+        for (int k = 0; k < f.Node.Count; k++)
+            foreach (var o in f.Node[k].Output)
                 if (o.Length > 0 && !formalOutputs.Contains(o))
+                {
                     ctx.Define(scope, o, "a function node output");
+                    scope.ProducedAt(o, k);
+                }
 
         var inner = new ImportFrame(Opset(f, frame.Opset), CallAttributes(call, f, frame), [.. frame.Calls, key], prefix);
-        foreach (var n in f.Node)
-            graphs.Translate(n, scope, inner, depth, nodes);
+        for (int k = 0; k < f.Node.Count; k++)
+            graphs.Translate(f.Node[k], k, scope, inner, depth, nodes);
         foreach (var (from, to) in passThrough)
         {
             ctx.CountNode();

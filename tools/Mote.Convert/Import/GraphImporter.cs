@@ -56,8 +56,8 @@ internal sealed class GraphImporter
             _ctx.Model.Add(new TensorDef(name, type, shape));
             graph.Inputs.Add(name);
         }
-        foreach (var node in g.Node)
-            DefineOutputs(node, scope);
+        for (int k = 0; k < g.Node.Count; k++)
+            DefineOutputs(g.Node[k], k, scope);
         // Types known up front let opset rewrites pick constant types and ranks.
         foreach (var vi in g.ValueInfo)
             if (scope.IsLocal(vi.Name))
@@ -72,27 +72,30 @@ internal sealed class GraphImporter
         }
 
         var nodes = new List<NodeDef>(g.Node.Count);
-        foreach (var node in g.Node)
-            Translate(node, scope, frame, depth, nodes);
+        for (int k = 0; k < g.Node.Count; k++)
+            Translate(g.Node[k], k, scope, frame, depth, nodes);
         graph.Nodes.AddRange(TopologicalOrder.Sort(nodes, _ctx));
         return graph;
     }
 
     /// <summary>Defines the non-empty outputs of <paramref name="node"/> in <paramref name="scope"/>.</summary>
-    private void DefineOutputs(NodeProto node, NameScope scope)
+    private void DefineOutputs(NodeProto node, int position, NameScope scope)
     {
         foreach (var o in node.Output)
             if (o.Length > 0)
+            {
                 _ctx.Model.Add(new TensorDef(_ctx.Define(scope, o, "a node output"), DataType.Undefined, null));
+                scope.ProducedAt(o, position);
+            }
     }
 
     /// <summary>Translates one node (a Constant, a function call, or an operator) and appends what it becomes to <paramref name="nodes"/>.</summary>
-    public void Translate(NodeProto node, NameScope scope, ImportFrame frame, int depth, List<NodeDef> nodes)
+    public void Translate(NodeProto node, int position, NameScope scope, ImportFrame frame, int depth, List<NodeDef> nodes)
     {
         string domain = OperatorMap.IsDefaultDomain(node.Domain) ? "" : node.Domain;
         if (_ctx.Functions.TryGetValue(new FunctionKey(domain, node.OpType, node.Overload), out var function))
         {
-            _functions.Inline(node, function, scope, frame, depth, nodes);
+            _functions.Inline(node, position, function, scope, frame, depth, nodes);
             return;
         }
         string label = UnsupportedOperators.Label(frame.NamePrefix + node.Name, node.Output);
@@ -106,7 +109,7 @@ internal sealed class GraphImporter
             _ctx.Report.Count("Constant nodes turned into constant tensors");
             return;
         }
-        var inputs = node.Input.Select(i => i.Length == 0 ? "" : scope.Resolve(i)
+        var inputs = node.Input.Select(i => i.Length == 0 ? "" : scope.Resolve(i, position)
             ?? throw _ctx.Error($"node {AttributeImporter.Describe(node)} reads '{i}', which no input, initializer or node defines")).ToList();
         _ctx.CountNode();
         var op = domain.Length == 0 ? OperatorMap.Map(node.OpType) : OpType.Unknown;
