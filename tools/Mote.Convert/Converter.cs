@@ -56,7 +56,7 @@ public static class Converter
         foreach (var t in model.Tensors.Values)
             if (t.IsConstant)
             {
-                count += t.ElementCount ?? 0;
+                count += ShapeMath.ElementCount(t.Shape) ?? 0;
                 bytes += t.Data!.Value.Length;
             }
         return new ConvertResult

@@ -34,5 +34,5 @@ internal static class ModelEdit
 
     /// <summary>A scalar float read from a one-element numeric constant, or null.</summary>
     public static double? Scalar(TensorDef? t) =>
-        t is not null && t.IsConstant && TensorData.IsNumeric(t.Type) && t.ElementCount == 1 ? TensorData.ToDoubles(t)[0] : null;
+        t is not null && t.IsConstant && TensorData.IsNumeric(t.Type) && ShapeMath.ElementCount(t.Shape) == 1 ? TensorData.ToDoubles(t)[0] : null;
 }

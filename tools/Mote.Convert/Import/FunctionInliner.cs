@@ -13,6 +13,7 @@ internal sealed class FunctionInliner(ImportContext ctx, GraphImporter graphs)
 {
     public void Inline(NodeProto call, int position, FunctionProto f, NameScope callerScope, ImportFrame frame, int depth, List<NodeDef> nodes)
     {
+        ctx.CountNode();
         var key = new FunctionKey(f.Domain, f.Name, f.Overload);
         if (frame.Calls.Contains(key))
             throw ctx.Error($"function {key} calls itself recursively");

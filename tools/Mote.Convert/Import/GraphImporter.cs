@@ -98,6 +98,8 @@ internal sealed class GraphImporter
             _functions.Inline(node, position, function, scope, frame, depth, nodes);
             return;
         }
+        // Every translated node counts, emitted or not, so inlining bombs of constants or empty calls stop too.
+        _ctx.CountNode();
         string label = UnsupportedOperators.Label(frame.NamePrefix + node.Name, node.Output);
         var attributes = _attributes.Convert(node, scope, frame, depth);
         var outputs = node.Output.Select(o => o.Length == 0 ? "" : scope.Resolve(o)!).ToList();
@@ -111,7 +113,6 @@ internal sealed class GraphImporter
         }
         var inputs = node.Input.Select(i => i.Length == 0 ? "" : scope.Resolve(i, position)
             ?? throw _ctx.Error($"node {AttributeImporter.Describe(node)} reads '{i}', which no input, initializer or node defines")).ToList();
-        _ctx.CountNode();
         var op = domain.Length == 0 ? OperatorMap.Map(node.OpType) : OpType.Unknown;
         var def = new NodeDef(op, frame.NamePrefix + node.Name, inputs, outputs, attributes);
         EnsureTensors(def);

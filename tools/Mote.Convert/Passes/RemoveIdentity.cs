@@ -10,6 +10,8 @@ namespace Mote.Convert.Passes;
 /// </summary>
 public sealed class RemoveIdentity : IGraphPass
 {
+    private const long MaxMaskElements = 1 << 26;
+
     /// <inheritdoc/>
     public string Name => "RemoveIdentity";
 
@@ -55,9 +57,10 @@ public sealed class RemoveIdentity : IGraphPass
             return true;
         // In inference every element is kept: the mask is all true, of the data's shape.
         var data = index.Model.Tensors.GetValueOrDefault(node.Input(0));
-        if (data?.ElementCount is not { } count || count > int.MaxValue)
+        // Shapes come from the file: cap the constant so a claimed shape cannot force a huge allocation.
+        if (data?.Shape is null || ShapeMath.ElementCount(data.Shape) is not { } count || count > MaxMaskElements)
         {
-            report.Messages.Add($"kept {node.Describe()}: its mask is used and the input shape is unknown");
+            report.Messages.Add($"kept {node.Describe()}: its mask is used and the input shape is unknown or too large");
             return false;
         }
         var maskBytes = new byte[count];
