@@ -152,6 +152,7 @@ public sealed class GraphPassTests
         Assert.True(names.IndexOf("Probe") > names.IndexOf("RemoveDeadNodes"));
         Assert.True(names.IndexOf("Probe") < names.IndexOf("FoldBatchNorm"));
         Assert.True(names.IndexOf("MatMulAddToGemm") < names.IndexOf("FuseActivation"));
+        Assert.True(names.IndexOf("RecognizeHardSwish") < names.IndexOf("FuseActivation"));
     }
 
     [Fact]
@@ -174,9 +175,35 @@ public sealed class GraphPassTests
         Assert.Equal([new KeyValuePair<OpType, int>(OpType.Gemm, 1)], result.OpHistogram);
         Assert.Equal(16, result.ParameterCount);
         Assert.Equal(64, result.ParameterBytes);
-        Assert.Equal(["RemoveIdentity", "RemoveDeadNodes", "Probe", "FoldBatchNorm", "MatMulAddToGemm", "FuseActivation", "RemoveDeadNodes"],
+        Assert.Equal(["RemoveIdentity", "RemoveDeadNodes", "Probe", "FoldBatchNorm", "MatMulAddToGemm", "RecognizeHardSwish", "FuseActivation", "RemoveDeadNodes"],
             result.Passes.Select(p => p.Pass));
         Assert.Equal("RemoveIdentity: 1 Identity nodes removed", result.Passes[0].ToString());
+    }
+
+    [Fact]
+    public void HardSigmoidTimesInputBecomesHardSwishAndFuses()
+    {
+        var nodes = new[]
+        {
+            Node("Conv", ["x", "w"], ["c"], "conv"),
+            Node("HardSigmoid", ["c"], ["g"], "gate", Attr("alpha", 1f / 6), Attr("beta", 0.5f)),
+            Node("Mul", ["g", "c"], ["y"], "mul"),
+        };
+        var m = Importer.Model(Model(Graph("g", nodes, [Value("x", F32, 1, 2, 2, 2)], [Value("y", F32, 1, 2, 2, 2)], FloatTensor("w", [2, 2, 1, 1], 1, 0, 0, 1))));
+        var r = Run(new RecognizeHardSwish(), m);
+        Assert.Equal(1, r.CountOf("HardSwish patterns recognised"));
+        Assert.Equal([OpType.Conv, OpType.HardSwish], m.Graph.Nodes.Select(n => n.Op));
+        Assert.Equal(["c"], m.Graph.Nodes[1].Inputs);
+        Assert.Equal(["y"], m.Graph.Nodes[1].Outputs);
+        Run(new FuseActivation(), m);
+        var conv = Assert.Single(m.Graph.Nodes);
+        Assert.Equal((long)ActivationKind.HardSwish, conv.Attribute(ActivationAttributes.Kind)!.Int);
+
+        // Other HardSigmoid parameters, or a Mul with another operand, are not HardSwish.
+        var other = Importer.Model(Model(Graph("g",
+            [Node("HardSigmoid", ["x"], ["g"], "gate"), Node("Mul", ["x", "g"], ["y"], "mul")],
+            [Value("x", F32, 2)], [Value("y", F32, 2)])));
+        Assert.False(Run(new RecognizeHardSwish(), other).Changed);
     }
 
     private sealed class ProbePass : IGraphPass

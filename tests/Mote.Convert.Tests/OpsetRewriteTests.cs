@@ -219,6 +219,15 @@ public sealed class OpsetRewriteTests
     }
 
     [Fact]
+    public void ScatterBecomesScatterElements()
+    {
+        var m = One(9, Node("Scatter", ["x", "i", "u"], ["y"], "s", Attr("axis", 0L)), [Value("x", F32, 3), Value("i", I64, 1), Value("u", F32, 1)], [Value("y", F32, 3)]);
+        var s = Tensors.Single(m, OpType.ScatterElements);
+        Assert.Equal(["x", "i", "u"], s.Inputs);
+        Assert.Equal(0, s.Attribute("axis")!.Int);
+    }
+
+    [Fact]
     public void EveryRuleIsDocumented()
     {
         foreach (var rule in Opset.OpsetRewrites.Rules)

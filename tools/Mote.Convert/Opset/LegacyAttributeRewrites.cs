@@ -45,4 +45,11 @@ internal static class LegacyAttributeRewrites
 
     /// <summary>Gemm before 7: <c>broadcast</c> gated broadcasting of C, which is always on (unidirectionally) since.</summary>
     public static bool GemmBroadcast(NodeDef node, RewriteContext ctx) => node.RemoveAttribute("broadcast");
+
+    /// <summary>Scatter-9/11 has exactly ScatterElements' semantics (no reduction): rename the operator.</summary>
+    public static bool ScatterToScatterElements(NodeDef node, RewriteContext ctx)
+    {
+        node.Op = OpType.ScatterElements;
+        return true;
+    }
 }

@@ -21,6 +21,7 @@ public sealed class PassPipeline(IReadOnlyList<IGraphPass> passes)
         .. analysis ?? [],
         new FoldBatchNorm(),
         new MatMulAddToGemm(),
+        new RecognizeHardSwish(),
         new FuseActivation(),
         new RemoveDeadNodes(),
     ]);
