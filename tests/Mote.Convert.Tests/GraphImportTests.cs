@@ -101,6 +101,8 @@ public sealed class GraphImportTests
         Assert.Contains("Relu 'r' reads 'nowhere'", undefined.Message);
         var twice = Importer.Fails(Model(Graph("g", [Node("Relu", ["x"], ["y"]), Node("Neg", ["x"], ["y"])], [Value("x", F32, 1)], [Value("y", F32, 1)])));
         Assert.Contains("defined twice", twice.Message);
+        var noOutputs = Importer.Fails(Model(Graph("g", [Node("Softmax", ["x"], [], "sm"), Node("Relu", ["x"], ["y"])], [Value("x", F32, 1)], [Value("y", F32, 1)]), 11));
+        Assert.Contains("Softmax 'sm' has no outputs", noOutputs.Message);
     }
 
     [Fact]

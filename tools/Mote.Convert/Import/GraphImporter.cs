@@ -111,6 +111,8 @@ internal sealed class GraphImporter
             _ctx.Report.Count("Constant nodes turned into constant tensors");
             return;
         }
+        if (outputs.Count == 0 || outputs.TrueForAll(o => o.Length == 0))
+            throw _ctx.Error($"node {AttributeImporter.Describe(node)} has no outputs");
         var inputs = node.Input.Select(i => i.Length == 0 ? "" : scope.Resolve(i, position)
             ?? throw _ctx.Error($"node {AttributeImporter.Describe(node)} reads '{i}', which no input, initializer or node defines")).ToList();
         var op = domain.Length == 0 ? OperatorMap.Map(node.OpType) : OpType.Unknown;
