@@ -74,6 +74,22 @@ public sealed class RealModelTests(ITestOutputHelper output)
         Assert.Equal(1_235_496, r.ParameterCount);
     }
 
+    [Theory]
+    [InlineData("squeezenet1.0-fp16", "SqueezeNet_fp16.onnx")]
+    [InlineData("ultraface", "version-RFB-320.onnx")]
+    public void ImportAllocationIsProportionalToTheFile(string dir, string name)
+    {
+        string file = SharedData.Model(dir, name);
+        OnnxImporter.Import(file); // warm up (JIT, static tables)
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        OnnxImporter.Import(file);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long size = new FileInfo(file).Length;
+        output.WriteLine($"{name}: file {size} bytes, import allocated {allocated} bytes ({(double)allocated / size:F2}x)");
+        // The file is parsed from a stream (never held whole) and raw_data is used as parsed, without a second copy.
+        Assert.True(allocated < 4 * size + (4 << 20), $"import allocated {allocated} bytes for a {size}-byte file");
+    }
+
     [Fact]
     public void Mnist()
     {
