@@ -1,0 +1,72 @@
+using Mote.Convert.Passes;
+using Mote.Format;
+
+namespace Mote.Convert;
+
+/// <summary>What <see cref="Converter.Convert"/> produced: the model ready for the <c>.mote</c> writer, and what was done to it.</summary>
+public sealed class ConvertResult
+{
+    /// <summary>The converted model. Writing it to a <c>.mote</c> file is the writer's job (<c>Mote.Format</c>).</summary>
+    public required ModelDef Model { get; init; }
+
+    /// <summary>Import warnings and counts.</summary>
+    public required ImportReport Import { get; init; }
+
+    /// <summary>One report per pass run, in order.</summary>
+    public required IReadOnlyList<PassReport> Passes { get; init; }
+
+    /// <summary>Nodes per operator (subgraphs included), most frequent first.</summary>
+    public required IReadOnlyList<KeyValuePair<OpType, int>> OpHistogram { get; init; }
+
+    /// <summary>Total elements of all constant tensors (the model's parameters).</summary>
+    public required long ParameterCount { get; init; }
+
+    /// <summary>Total bytes of constant data.</summary>
+    public required long ParameterBytes { get; init; }
+
+    /// <summary>Import warnings (same as <see cref="ImportReport.Warnings"/>).</summary>
+    public IReadOnlyList<string> Warnings => Import.Warnings;
+}
+
+/// <summary>The ONNX → Mote conversion used by <c>mote convert</c>: import, then the graph passes.</summary>
+public static class Converter
+{
+    /// <summary>Converts the ONNX model at <paramref name="onnxPath"/>.</summary>
+    /// <exception cref="OnnxImportException">The model cannot be imported (see its message).</exception>
+    public static ConvertResult Convert(string onnxPath, ConvertOptions? options = null)
+    {
+        options ??= new ConvertOptions();
+        var imported = OnnxImporter.Import(onnxPath, options);
+        var reports = options.Optimize
+            ? PassPipeline.CreateDefault(options.AnalysisPasses).Run(imported.Model)
+            : [];
+        return Summarize(imported, reports);
+    }
+
+    /// <summary>Builds the result summary (histogram, parameter count) for a model.</summary>
+    public static ConvertResult Summarize(ImportResult imported, IReadOnlyList<PassReport> reports)
+    {
+        var model = imported.Model;
+        var histogram = model.Graph.AllNodes()
+            .GroupBy(n => n.Op)
+            .Select(g => new KeyValuePair<OpType, int>(g.Key, g.Count()))
+            .OrderByDescending(p => p.Value).ThenBy(p => p.Key.ToString(), StringComparer.Ordinal)
+            .ToList();
+        long count = 0, bytes = 0;
+        foreach (var t in model.Tensors.Values)
+            if (t.IsConstant)
+            {
+                count += ShapeMath.ElementCount(t.Shape) ?? 0;
+                bytes += t.Data!.Value.Length;
+            }
+        return new ConvertResult
+        {
+            Model = model,
+            Import = imported.Report,
+            Passes = reports,
+            OpHistogram = histogram,
+            ParameterCount = count,
+            ParameterBytes = bytes,
+        };
+    }
+}

@@ -1,0 +1,63 @@
+using Mote.Format;
+
+namespace Mote.Convert.Passes;
+
+/// <summary>
+/// Fuses an activation into the Conv, ConvTranspose or Gemm producing its input, when that output is
+/// read only by the activation: the producer gets <c>mote.activation</c> (an <see cref="ActivationKind"/>)
+/// and <c>mote.activation_params</c>, and writes the activation's output itself.
+/// </summary>
+public sealed class FuseActivation : IGraphPass
+{
+    /// <inheritdoc/>
+    public string Name => "FuseActivation";
+
+    /// <inheritdoc/>
+    public void Run(ModelDef model, PassReport report)
+    {
+        var index = new GraphIndex(model);
+        foreach (var (graph, _) in GraphIndex.Graphs(model.Graph).ToList())
+            for (int i = 0; i < graph.Nodes.Count; i++)
+            {
+                var act = graph.Nodes[i];
+                if (Describe(act, index) is not { } fused)
+                    continue;
+                string x = act.Input(0);
+                if (index.Producer(x) is not { } p || p.Graph != graph || !index.HasSingleReader(x)
+                    || p.Node.Op is not (OpType.Conv or OpType.ConvTranspose or OpType.Gemm)
+                    || p.Node.Attribute(ActivationAttributes.Kind) is not null || p.Node.Outputs[0] != x)
+                    continue;
+                p.Node.SetAttribute(AttributeDef.FromInt(ActivationAttributes.Kind, (long)fused.Kind));
+                if (fused.Params.Length > 0)
+                    p.Node.SetAttribute(AttributeDef.FromFloats(ActivationAttributes.Params, fused.Params));
+                p.Node.Outputs[0] = act.Outputs[0];
+                model.Tensors.Remove(x);
+                graph.Nodes.RemoveAt(i--);
+                report.Count($"{act.Op} fused into {p.Node.Op}");
+            }
+    }
+
+    /// <summary>The fused form of <paramref name="act"/>, or null when it is not a fusable activation.</summary>
+    internal static (ActivationKind Kind, float[] Params)? Describe(NodeDef act, GraphIndex index)
+    {
+        float Attr(string name, float fallback) => act.Attribute(name)?.Float ?? fallback;
+        switch (act.Op)
+        {
+            case OpType.Relu: return (ActivationKind.Relu, []);
+            case OpType.Sigmoid: return (ActivationKind.Sigmoid, []);
+            case OpType.Tanh: return (ActivationKind.Tanh, []);
+            case OpType.HardSwish: return (ActivationKind.HardSwish, []);
+            case OpType.LeakyRelu: return (ActivationKind.LeakyRelu, [Attr("alpha", 0.01f)]);
+            case OpType.HardSigmoid: return (ActivationKind.HardSigmoid, [Attr("alpha", 0.2f), Attr("beta", 0.5f)]);
+            case OpType.Clip:
+                double? min = Bound(act.Input(1), float.NegativeInfinity, index);
+                double? max = Bound(act.Input(2), float.PositiveInfinity, index);
+                return min is null || max is null ? null : (ActivationKind.Clip, [(float)min.Value, (float)max.Value]);
+            default: return null;
+        }
+    }
+
+    /// <summary>A Clip bound: <paramref name="absent"/> when the input is omitted, its value when constant, null when computed.</summary>
+    private static double? Bound(string input, double absent, GraphIndex index) =>
+        input.Length == 0 ? absent : ModelEdit.Scalar(index.Constant(input));
+}
