@@ -112,6 +112,11 @@ public sealed class InferenceSession : IDisposable
 
     internal int CachedPlanCount => _plans.Count;
 
+    internal SessionGraph Graph => _graph;
+
+    /// <summary>An uncached plan that skips nodes whose shapes cannot be inferred, recording why (for the converter's shape inference).</summary>
+    internal ExecutionPlan PlanTolerant(int[][] inputShapes, List<string> failures) => Planner.Plan(_graph, inputShapes, Kernels, failures);
+
     private SessionOutputs CollectOutputs(RunContext ctx)
     {
         var result = new NamedTensor[_graph.Outputs.Length];

@@ -7,16 +7,16 @@ namespace Mote.Convert;
 public sealed class ConvertOptions
 {
     /// <summary>
-    /// Which operators the target runtime implements. Null accepts every operator Mote has an id for
-    /// (the runtime supplies its own set once it exists).
+    /// Which operators the target runtime implements: by default the Mote runtime's own set. Null
+    /// accepts every operator Mote has an id for (useful to inspect models the runtime cannot run yet).
     /// </summary>
-    public Func<OpType, bool>? IsSupported { get; init; }
+    public Func<OpType, bool>? IsSupported { get; init; } = Mote.Runtime.Operators.OperatorRegistry.IsSupported;
 
     /// <summary>
     /// Passes that need the runtime's operators (constant folding, shape inference). They run after
     /// the clean-up passes and before the fusions; see <see cref="PassPipeline"/>.
     /// </summary>
-    public IReadOnlyList<IGraphPass> AnalysisPasses { get; init; } = [];
+    public IReadOnlyList<IGraphPass> AnalysisPasses { get; init; } = [new InferShapes(), new ConstantFolding(), new InferShapes()];
 
     /// <summary>Run the graph passes after import (on by default).</summary>
     public bool Optimize { get; init; } = true;

@@ -4,7 +4,7 @@ namespace Mote.Convert;
 /// An ONNX model cannot be imported: the file is malformed, hostile, or uses something Mote does not
 /// support. The message is one line naming the file and the problem.
 /// </summary>
-public sealed class OnnxImportException : Exception
+public sealed class OnnxImportException : Mote.Format.MoteException
 {
     /// <summary>Creates an exception for <paramref name="file"/> (a path or a display name).</summary>
     public OnnxImportException(string file, string problem, Exception? inner = null)
