@@ -7,5 +7,5 @@ public class MoteException : Exception
     public MoteException(string message) : base(message) { }
 
     /// <summary>Creates an exception wrapping its cause.</summary>
-    public MoteException(string message, Exception inner) : base(message, inner) { }
+    public MoteException(string message, Exception? inner) : base(message, inner) { }
 }

@@ -10,4 +10,7 @@ public sealed class KernelSet
 
     /// <summary>Builds the table.</summary>
     public static KernelSet Create(CpuFeatures features) => new(features);
+
+    /// <summary>Chosen variants.</summary>
+    public IReadOnlyList<(string Family, string Variant)> Describe() => [];
 }

@@ -12,4 +12,4 @@ public class MoteShapeException(string message) : MoteException(message);
 public sealed class MoteNotSupportedException(string message) : MoteException(message);
 
 /// <summary>An operator failed while the model was running; the message names the node.</summary>
-public sealed class MoteExecutionException(string message, Exception? inner = null) : MoteException(message, inner ?? new Exception(message));
+public sealed class MoteExecutionException(string message, Exception? inner = null) : MoteException(message, inner);

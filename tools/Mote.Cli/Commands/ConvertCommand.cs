@@ -43,7 +43,7 @@ internal static class ConvertCommand
                     : "no change"));
             console.Write(passes);
         }
-        var ops = new Table().Title("operators").AddColumns("operator", new TableColumn("nodes").RightAligned());
+        var ops = new Table().Title("operators").AddColumn("operator").AddColumn(new TableColumn("nodes").RightAligned());
         foreach (var (op, count) in result.OpHistogram)
             ops.AddRow(op.ToString(), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         console.Write(ops);

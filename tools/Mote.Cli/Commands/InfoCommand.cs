@@ -66,7 +66,7 @@ internal static class InfoCommand
     {
         var meta = m.Metadata;
         AnsiConsole.MarkupLineInterpolated($"[bold]{path}[/]: .mote format {m.FormatVersion}, {Units.Bytes(m.FileLength)}");
-        AnsiConsole.MarkupLineInterpolated($"producer: {meta.Producer} {meta.ProducerVersion}; source sha256: {Convert.ToHexStringLower(meta.SourceSha256)}");
+        AnsiConsole.MarkupLineInterpolated($"producer: {meta.Producer} {meta.ProducerVersion}; source sha256: {System.Convert.ToHexStringLower(meta.SourceSha256)}");
         AnsiConsole.MarkupLineInterpolated($"opsets: {string.Join(", ", meta.Opsets.Select(o => $"{(o.Domain.Length == 0 ? "ai.onnx" : o.Domain)} {o.Version}"))}");
         var io = new Table().AddColumns("", "name", "type", "shape");
         foreach (var i in m.Inputs)
@@ -100,7 +100,7 @@ internal static class InfoCommand
         w.WriteNumber("file_bytes", m.FileLength);
         w.WriteString("producer", m.Metadata.Producer);
         w.WriteString("producer_version", m.Metadata.ProducerVersion);
-        w.WriteString("source_sha256", Convert.ToHexStringLower(m.Metadata.SourceSha256));
+        w.WriteString("source_sha256", System.Convert.ToHexStringLower(m.Metadata.SourceSha256));
         w.WriteStartArray("opsets");
         foreach (var o in m.Metadata.Opsets)
         {

@@ -38,7 +38,7 @@ public sealed class ConstantFolding : IGraphPass
                 continue;
             if (TryShapeOfFixed(model, node) is { } shapeConst)
             {
-                Replace(model, graph, i--, [shapeConst], report, "shape queries of fixed shapes folded");
+                Replace(model, graph, i--, shapeConst, report, "shape queries of fixed shapes folded");
                 continue;
             }
             var inputs = node.Inputs.Where(n => n.Length > 0).Select(n => model.Tensors.GetValueOrDefault(n)).ToList();
@@ -65,13 +65,13 @@ public sealed class ConstantFolding : IGraphPass
             return null;
         var dims = x.FixedShape();
         if (node.Op == OpType.Size)
-            return [Graph.TensorData.FromInt64s(node.Outputs[0], [], [dims.Aggregate(1L, (a, b) => a * b)])];
+            return [TensorData.FromInt64s(node.Outputs[0], [], [dims.Aggregate(1L, (a, b) => a * b)])];
         long rank = dims.Length;
         long start = node.Attribute("start")?.Int ?? 0, end = node.Attribute("end")?.Int ?? rank;
         start = Math.Clamp(start < 0 ? start + rank : start, 0, rank);
         end = Math.Clamp(end < 0 ? end + rank : end, 0, rank);
         var slice = dims[(int)start..(int)Math.Max(start, end)];
-        return [Graph.TensorData.FromInt64s(node.Outputs[0], [slice.Length], slice)];
+        return [TensorData.FromInt64s(node.Outputs[0], [slice.Length], slice)];
     }
 
     /// <summary>Runs <paramref name="node"/> alone on its constant inputs; null when the runtime cannot.</summary>
