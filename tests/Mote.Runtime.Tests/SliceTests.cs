@@ -87,7 +87,7 @@ public class SliceTests
     [Fact]
     public void AwkwardShapes()
     {
-        Check(Random(DataType.Int64, [1, 4, 1], 2), [-3, 1], [100, 3], [-2, 1]);
+        Check(Random(DataType.Int64, [1, 4, 1], 2), [-3, 1], [100, 3], [-3, 1]);
         Check(Random(DataType.Int64, [3, 0, 2], 2), [0, 1], [2, 2], [0, 2]);
         Check(Random(DataType.Int64, [3, 0, 2], 2), [-1], [long.MinValue], [1], [-1]);
         Check(Random(DataType.UInt8, [2, 3, 1, 2, 3, 4], 3), [1, 2, -1, 0], [0, 0, 0, 4], [1, 4, 0, -1], [-1, -1, -2, 3]);
