@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Mote.Kernels.Data;
 
@@ -20,6 +22,9 @@ public static class ResizeBilinearF32
         if (src.Length < (long)inH * inW || dst.Length < (long)outH * outW || yIndex.Length < 2 * outH || yWeight.Length < 2 * outH
             || xIndex.Length < 2 * outW || xWeight.Length < 2 * outW || rows.Length < 2 * outW)
             throw new ArgumentException("a buffer or table is shorter than the plane needs");
+        foreach (int x in xIndex[..(2 * outW)])
+            if ((uint)x >= (uint)inW)
+                throw new ArgumentException($"column index {x} is outside the {inW}-column plane");
         var slot0 = rows[..outW];
         var slot1 = rows.Slice(outW, outW);
         int tag0 = -1, tag1 = -1;
@@ -63,9 +68,17 @@ public static class ResizeBilinearF32
         }
     }
 
+    /// <summary>Column taps of one row; indices were checked against the row length once per plane.</summary>
     private static void Horizontal(ReadOnlySpan<float> row, ReadOnlySpan<int> xIndex, ReadOnlySpan<float> xWeight, Span<float> dst)
     {
+        ref float r = ref MemoryMarshal.GetReference(row);
+        ref int i = ref MemoryMarshal.GetReference(xIndex);
+        ref float w = ref MemoryMarshal.GetReference(xWeight);
+        ref float d = ref MemoryMarshal.GetReference(dst);
         for (int x = 0; x < dst.Length; x++)
-            dst[x] = row[xIndex[2 * x]] * xWeight[2 * x] + row[xIndex[2 * x + 1]] * xWeight[2 * x + 1];
+        {
+            float a = Unsafe.Add(ref r, Unsafe.Add(ref i, 2 * x)) * Unsafe.Add(ref w, 2 * x);
+            Unsafe.Add(ref d, x) = a + Unsafe.Add(ref r, Unsafe.Add(ref i, 2 * x + 1)) * Unsafe.Add(ref w, 2 * x + 1);
+        }
     }
 }

@@ -29,34 +29,39 @@ public static class ResizeNearest
         for (long y = 0; y < rows; y++)
         {
             var s = src.Slice((int)(y * inRow), inRow);
-            var d0 = dst.Slice((int)(y * 2 * outRow), outRow);
-            Widen(s, d0, pattern, elementSize);
-            d0.CopyTo(dst.Slice((int)((y * 2 + 1) * outRow), outRow));
+            Widen(s, dst.Slice((int)(y * 2 * outRow), outRow), dst.Slice((int)((y * 2 + 1) * outRow), outRow), pattern, elementSize);
         }
     }
 
-    /// <summary>Writes each element of <paramref name="s"/> twice into <paramref name="d"/>.</summary>
-    private static void Widen(ReadOnlySpan<byte> s, Span<byte> d, int pattern, int elementSize)
+    /// <summary>Writes each element of <paramref name="s"/> twice into both output rows.</summary>
+    private static void Widen(ReadOnlySpan<byte> s, Span<byte> d0, Span<byte> d1, int pattern, int elementSize)
     {
         int i = 0;
         if (Vector128.IsHardwareAccelerated)
         {
             ref byte sr = ref MemoryMarshal.GetReference(s);
-            ref byte dr = ref MemoryMarshal.GetReference(d);
+            ref byte r0 = ref MemoryMarshal.GetReference(d0);
+            ref byte r1 = ref MemoryMarshal.GetReference(d1);
             var lo = Low[pattern];
             var hi = High[pattern];
             for (; i + 16 <= s.Length; i += 16)
             {
                 var v = Vector128.LoadUnsafe(ref sr, (nuint)i);
-                Vector128.Shuffle(v, lo).StoreUnsafe(ref dr, (nuint)(2 * i));
-                Vector128.Shuffle(v, hi).StoreUnsafe(ref dr, (nuint)(2 * i + 16));
+                var a = Vector128.Shuffle(v, lo);
+                var b = Vector128.Shuffle(v, hi);
+                a.StoreUnsafe(ref r0, (nuint)(2 * i));
+                b.StoreUnsafe(ref r0, (nuint)(2 * i + 16));
+                a.StoreUnsafe(ref r1, (nuint)(2 * i));
+                b.StoreUnsafe(ref r1, (nuint)(2 * i + 16));
             }
         }
         for (; i < s.Length; i += elementSize)
         {
             var e = s.Slice(i, elementSize);
-            e.CopyTo(d.Slice(2 * i, elementSize));
-            e.CopyTo(d.Slice(2 * i + elementSize, elementSize));
+            e.CopyTo(d0.Slice(2 * i, elementSize));
+            e.CopyTo(d0.Slice(2 * i + elementSize, elementSize));
+            e.CopyTo(d1.Slice(2 * i, elementSize));
+            e.CopyTo(d1.Slice(2 * i + elementSize, elementSize));
         }
     }
 

@@ -108,20 +108,44 @@ internal sealed class PadOperator : Operator
         var dst = y.Bytes;
         StridedCopy.Copy(x.Bytes, srcOffset, xs, dst, dstOffset, ys, kept, es);
 
-        Span<byte> value = stackalloc byte[es];
+        Span<byte> value = stackalloc byte[8];
         value.Clear();
         if (_mode == Mode.Constant && !ctx.Input(2).IsNone)
             ctx.Input(2).Bytes.CopyTo(value);
+        switch (es)
+        {
+            case 1: Borders(dst, y.Shape, ys, at, kept, value[0]); break;
+            case 2: Borders(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(dst), y.Shape, ys, at, kept, System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(value)); break;
+            case 4: Borders(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(dst), y.Shape, ys, at, kept, System.Runtime.InteropServices.MemoryMarshal.Read<uint>(value)); break;
+            default: Borders(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(dst), y.Shape, ys, at, kept, System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(value)); break;
+        }
+    }
+
+    /// <summary>
+    /// Fills the border of every dimension, last first, around the kept region already in
+    /// <paramref name="y"/>: per row of the dimensions before d (inside the kept region), the
+    /// border blocks of d are filled with the value or copied from their mirrored position,
+    /// which is resolved once per dimension.
+    /// </summary>
+    private void Borders<T>(Span<T> y, int[] shape, ReadOnlySpan<long> ys, ReadOnlySpan<int> at, ReadOnlySpan<int> kept, T value) where T : unmanaged
+    {
+        int r = shape.Length;
         Span<int> ctr = stackalloc int[r];
+        Span<int> map = stackalloc int[512];
         for (int d = r - 1; d >= 0; d--)
         {
-            int lo = at[d], n = kept[d], hi = y.Shape[d] - lo - n;
+            int lo = at[d], n = kept[d], len = shape[d], hi = len - lo - n;
             if (lo == 0 && hi == 0)
                 continue;
-            long block = ys[d] * es;
-            // Walk every position of the dimensions before d inside the kept region.
-            long outer = 1;
-            long rowOffset = 0;
+            int block = (int)ys[d];
+            // Source position of each border position (constant mode has none).
+            Span<int> from = _mode == Mode.Constant ? default : lo + hi <= map.Length ? map[..(lo + hi)] : new int[lo + hi];
+            for (int p = 0; p < from.Length; p++)
+            {
+                int pos = p < lo ? p : n + p;
+                from[p] = lo + Source(pos - lo, n);
+            }
+            long outer = 1, rowOffset = 0;
             for (int k = 0; k < d; k++)
             {
                 outer *= kept[k];
@@ -130,18 +154,32 @@ internal sealed class PadOperator : Operator
             ctr.Clear();
             for (long it = 0; it < outer; it++)
             {
-                var row = dst.Slice((int)(rowOffset * es), (int)(y.Shape[d] * block));
-                if (_mode == Mode.Constant)
+                var row = y.Slice((int)rowOffset, len * block);
+                if (_mode == Mode.Constant && block == 1)
                 {
-                    ElementCopy.Fill(row[..(int)(lo * block)], value);
-                    ElementCopy.Fill(row.Slice((int)((lo + n) * block)), value);
+                    for (int p = 0; p < lo; p++)
+                        row[p] = value;
+                    for (int p = lo + n; p < len; p++)
+                        row[p] = value;
+                }
+                else if (_mode == Mode.Constant)
+                {
+                    row[..(lo * block)].Fill(value);
+                    row[((lo + n) * block)..].Fill(value);
+                }
+                else if (block == 1)
+                {
+                    for (int p = 0; p < lo; p++)
+                        row[p] = row[from[p]];
+                    for (int p = lo + n, q = lo; p < len; p++, q++)
+                        row[p] = row[from[q]];
                 }
                 else
                 {
                     for (int p = 0; p < lo; p++)
-                        row.Slice((int)((lo + Source(p - lo, n)) * block), (int)block).CopyTo(row.Slice((int)(p * block), (int)block));
-                    for (int p = lo + n; p < y.Shape[d]; p++)
-                        row.Slice((int)((lo + Source(p - lo, n)) * block), (int)block).CopyTo(row.Slice((int)(p * block), (int)block));
+                        row.Slice(from[p] * block, block).CopyTo(row.Slice(p * block, block));
+                    for (int p = lo + n, q = lo; p < len; p++, q++)
+                        row.Slice(from[q] * block, block).CopyTo(row.Slice(p * block, block));
                 }
                 for (int k = d - 1; k >= 0; k--)
                 {
