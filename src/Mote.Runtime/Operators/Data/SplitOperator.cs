@@ -19,7 +19,9 @@ internal sealed class SplitOperator(NodeDef node) : Operator(node)
             throw new MoteShapeException("Split input must have rank 1 or more, got a scalar");
         int axis = ShapeMath.Axis(_axis, shape.Length, "Split");
         Span<int> sizes = stackalloc int[ctx.OutputCount];
-        Sizes(shape[axis], ctx.HasInput(1), ctx.HasInput(1) ? ctx.GetInts(1) : [], sizes);
+        // An empty split tensor means "not given", as some exporters write it.
+        bool hasSplit = ctx.HasInput(1) && ShapeMath.Count(ctx.InputShape(1)) > 0;
+        Sizes(shape[axis], hasSplit, hasSplit ? ctx.GetInts(1) : [], sizes);
         for (int i = 0; i < sizes.Length; i++)
         {
             var s = (int[])shape.Clone();
@@ -33,7 +35,7 @@ internal sealed class SplitOperator(NodeDef node) : Operator(node)
         var x = ctx.Input(0);
         int axis = ShapeMath.Axis(_axis, x.Rank, "Split");
         Span<int> sizes = stackalloc int[ctx.Outputs.Length];
-        bool hasSplit = !ctx.Input(1).IsNone;
+        bool hasSplit = !ctx.Input(1).IsNone && ctx.Input(1).Count > 0;
         Span<long> split = stackalloc long[hasSplit ? (int)ctx.Input(1).Count : 0];
         if (hasSplit)
         {
