@@ -98,6 +98,9 @@ internal sealed class ResizeOperator : Operator
         var p = Plan.Allocate(r);
         // roi never changes the schedule (tf_crop_and_resize treats every listed axis as resized), so planning can go without it.
         Prepare(shape, default, hasScales ? spec : default, hasScales ? default : spec, ref p);
+        for (int d = 0; d < r; d++)
+            if (shape[d] == 0 && p.Out[d] > 0)
+                throw new MoteShapeException($"cannot resize the empty dimension {d} of {ShapeMath.Format(shape)} to {p.Out[d]}");
         var tables = new ResizeTableSet(new byte[p.TableBytes], p.Offsets, p.Out, p.Taps);
         ulong active = BuildTables(shape, p, tables);
         ctx.SetOutput(0, type, p.Out.ToArray());
