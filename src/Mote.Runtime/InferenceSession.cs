@@ -37,7 +37,7 @@ public sealed class InferenceSession : IDisposable
         _plans = new PlanCache(options.MaxCachedPlans);
         Inputs = _graph.Inputs.Select(id => new TensorInfo(_graph.Values[id].Def!)).ToArray();
         Outputs = _graph.Outputs.Select(id => new TensorInfo(_graph.Values[id].Def
-            ?? new TensorDef(_graph.Values[id].Name, DataType.Float32, null))).ToArray();
+            ?? new TensorDef(_graph.Values[id].Name, DataType.Undefined, null))).ToArray();
     }
 
     /// <summary>The options this session was created with.</summary>

@@ -107,4 +107,40 @@ public class SessionTests
         Assert.Equal(DataType.Float16, y.Type);
         Assert.Equal(new[] { 0.5f, 2f, 6f, -12f }, y.ToArray<Half>().Select(h => (float)h).ToArray());
     }
+
+    [Fact]
+    public void ShapeOfARunTimeInputIsFoldedSoReshapeCanUseIt()
+    {
+        // y = Reshape(x, Concat(Shape(x)[0], [-1])): the PyTorch flatten idiom on a dynamic batch.
+        var b = new ModelBuilder()
+            .Input("x", DataType.Float32, Dim.Symbolic("N"), 2, 3)
+            .Constant("zero", new long[] { 0 }, 1)
+            .Constant("minus1", new long[] { -1 }, 1)
+            .Node(OpType.Shape, ["x"], ["s"])
+            .Node(OpType.Gather, ["s", "zero"], ["n"], AttributeDef.FromInt("axis", 0))
+            .Node(OpType.Concat, ["n", "minus1"], ["spec"], AttributeDef.FromInt("axis", 0))
+            .Node(OpType.Reshape, ["x", "spec"], ["y"])
+            .Output("y");
+        using var session = b.Session();
+        foreach (int n in new[] { 1, 3 })
+        {
+            var x = Enumerable.Range(0, n * 6).Select(i => (float)i).ToArray();
+            var y = session.Run(new NamedTensor("x", Tensor.FromArray(x, n, 2, 3)))["y"];
+            Assert.Equal([n, 6], y.Shape.ToArray());
+            Assert.Equal(x, y.ToArray<float>());
+        }
+        var plan = session.PlanFor(new Dictionary<string, int[]> { ["x"] = [3, 2, 3] });
+        Assert.Equal(0, plan.ExecutedNodes);
+    }
+
+    [Fact]
+    public void UndeclaredOutputsKeepTheirComputedType()
+    {
+        var b = new ModelBuilder().Input("x", DataType.Float32, 2, 3).Node(OpType.Shape, ["x"], ["s"]);
+        b.Model.Graph.Outputs.Add("s");
+        using var session = b.Session();
+        var s = session.Run(new NamedTensor("x", Tensor.FromArray(new float[6], 2, 3)))["s"];
+        Assert.Equal(DataType.Int64, s.Type);
+        Assert.Equal([2L, 3L], s.ToArray<long>());
+    }
 }

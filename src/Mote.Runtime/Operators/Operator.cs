@@ -31,6 +31,12 @@ internal abstract class Operator
     public virtual bool IsView => false;
 
     /// <summary>
+    /// True when the outputs depend only on the inputs' shapes, never on their data (Shape, Size):
+    /// the planner can then evaluate the node ahead of the run even for run-time inputs.
+    /// </summary>
+    public virtual bool ReadsOnlyInputShapes => false;
+
+    /// <summary>
     /// Sets the type and shape of every output from the inputs' types and shapes (and values, for
     /// operators whose output shape depends on them), validates the inputs, and requests scratch memory.
     /// Throws <see cref="MoteShapeException"/> or <see cref="MoteNotSupportedException"/>; the caller adds the node name.

@@ -104,7 +104,7 @@ internal static class Planner
                 outElements += ShapeMath.Count(shapes[id]);
             }
 
-            if (allKnown && node.Op.IsDeterministic && outElements <= FoldLimit)
+            if ((allKnown || node.Op.ReadsOnlyInputShapes) && node.Op.IsDeterministic && outElements <= FoldLimit)
             {
                 Fold(g, node, ctx.ScratchBytes, shapes, types, known, locations, folded, kernels);
                 continue;
@@ -192,8 +192,12 @@ internal static class Planner
     {
         var ins = new TensorValue[node.Inputs.Length];
         for (int j = 0; j < ins.Length; j++)
-            if (node.Inputs[j] >= 0)
-                ins[j] = known[node.Inputs[j]]!.Value;
+        {
+            int id = node.Inputs[j];
+            // A shape-only operator may see a run-time input: its shape is known, its data is not.
+            if (id >= 0)
+                ins[j] = known[id] ?? new TensorValue(types[id], shapes[id]!, null);
+        }
         var outs = new TensorValue[node.Outputs.Length];
         for (int k = 0; k < outs.Length; k++)
         {

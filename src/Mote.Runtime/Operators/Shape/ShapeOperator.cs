@@ -14,6 +14,8 @@ internal sealed class ShapeOperator : Operator
         _end = node.Attribute("end") is null ? null : node.GetInt("end", 0);
     }
 
+    public override bool ReadsOnlyInputShapes => true;
+
     public override void InferShapes(ShapeContext ctx)
     {
         var (s, e) = Range(ctx.InputRank(0));

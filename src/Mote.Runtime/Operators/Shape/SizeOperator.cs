@@ -5,6 +5,8 @@ namespace Mote.Runtime.Operators.Shape;
 /// <summary>ONNX Size: the input's element count as an int64 scalar.</summary>
 internal sealed class SizeOperator(NodeDef node) : Operator(node)
 {
+    public override bool ReadsOnlyInputShapes => true;
+
     public override void InferShapes(ShapeContext ctx)
     {
         ctx.InputShape(0);
