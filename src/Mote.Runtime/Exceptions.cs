@@ -13,3 +13,9 @@ public sealed class MoteNotSupportedException(string message) : MoteException(me
 
 /// <summary>An operator failed while the model was running; the message names the node.</summary>
 public sealed class MoteExecutionException(string message, Exception? inner = null) : MoteException(message, inner);
+
+/// <summary>
+/// An output shape depends on an input value that is only known while the model runs. The planner
+/// catches it and runs the node with shapes inferred at run time.
+/// </summary>
+internal sealed class ValueNotKnownException(string message) : MoteException(message);

@@ -22,6 +22,7 @@ public sealed class InferenceSession : IDisposable
     private readonly PlanCache _plans;
     private readonly ConcurrentBag<RunContext> _contexts = [];
     private volatile bool _disposed;
+    private int _poolBusy;
 
     private readonly Action? _onDispose;
 
@@ -83,11 +84,22 @@ public sealed class InferenceSession : IDisposable
                     values[i] = new TensorValue(bound[i].Type, bound[i].Shape.ToArray(), handles[i].Pointer);
                 }
             }
-            Executor.Run(_graph, plan, values, ctx, Kernels, _pool);
+            // One run at a time drives the thread pool; a concurrent run proceeds on its own thread.
+            var pool = _pool is not null && Interlocked.CompareExchange(ref _poolBusy, 1, 0) == 0 ? _pool : null;
+            try
+            {
+                Executor.Run(_graph, plan, values, ctx, Kernels, pool);
+            }
+            finally
+            {
+                if (pool is not null)
+                    Volatile.Write(ref _poolBusy, 0);
+            }
             return CollectOutputs(ctx);
         }
         finally
         {
+            ctx.ReleaseDynamic();
             foreach (var h in handles)
                 h.Dispose();
             _contexts.Add(ctx);

@@ -143,4 +143,52 @@ public class SessionTests
         Assert.Equal(DataType.Int64, s.Type);
         Assert.Equal([2L, 3L], s.ToArray<long>());
     }
+
+    [Fact]
+    public void DataDependentShapesRunAsDynamicSteps()
+    {
+        // NonZero's output size depends on the data; everything downstream is shaped at run time.
+        var b = new ModelBuilder()
+            .Input("x", DataType.Float32, Dim.Symbolic("N"))
+            .Constant("two", new float[] { 2 }, 1)
+            .Node(OpType.Mul, ["x", "two"], ["x2"])
+            .Node(OpType.NonZero, ["x2"], ["nz"])
+            .Node(OpType.Transpose, ["nz"], ["idx"])
+            .Node(OpType.Shape, ["idx"], ["count"])
+            .Node(OpType.Add, ["x2", "two"], ["y"]);
+        b.Model.Graph.Outputs.AddRange(["idx", "count", "y"]);
+        using var session = b.Session();
+        for (int round = 0; round < 3; round++)
+            foreach (var x in new[] { new float[] { 0, 1, 0, 3 }, new float[] { 5, 0 }, new float[] { 0, 0, 0 }, new float[] { 1, 2, 3, 4, 5 } })
+            {
+                var outs = session.Run(new NamedTensor("x", Tensor.FromArray(x, x.Length)));
+                var expected = x.Select((v, i) => (v, i)).Where(p => p.v != 0).Select(p => (long)p.i).ToArray();
+                Assert.Equal([expected.Length, 1], outs["idx"].Shape.ToArray());
+                Assert.Equal(expected, outs["idx"].ToArray<long>());
+                Assert.Equal([(long)expected.Length, 1L], outs["count"].ToArray<long>());
+                Assert.Equal(x.Select(v => v * 2 + 2).ToArray(), outs["y"].ToArray<float>());
+            }
+    }
+
+    [Fact]
+    public void ReshapeToAShapeComputedFromDataIsDynamic()
+    {
+        var b = new ModelBuilder()
+            .Input("x", DataType.Float32, 6)
+            .Input("s", DataType.Float32, 2)
+            .Node(OpType.Cast, ["s"], ["si"], AttributeDef.FromInt("to", (long)DataType.Int64))
+            .Node(OpType.Reshape, ["x", "si"], ["r"])
+            .Node(OpType.Transpose, ["r"], ["y"])
+            .Output("y");
+        using var session = b.Session();
+        var x = new float[] { 1, 2, 3, 4, 5, 6 };
+        var y1 = session.Run(new("x", Tensor.FromArray(x, 6)), new("s", Tensor.FromArray(new float[] { 2, 3 }, 2)))["y"];
+        Assert.Equal([3, 2], y1.Shape.ToArray());
+        Assert.Equal(new float[] { 1, 4, 2, 5, 3, 6 }, y1.ToArray<float>());
+        var y2 = session.Run(new("x", Tensor.FromArray(x, 6)), new("s", Tensor.FromArray(new float[] { 3, -1 }, 2)))["y"];
+        Assert.Equal([2, 3], y2.Shape.ToArray());
+        Assert.Equal(new float[] { 1, 3, 5, 2, 4, 6 }, y2.ToArray<float>());
+        var e = Assert.Throws<MoteShapeException>(() => session.Run(new("x", Tensor.FromArray(x, 6)), new("s", Tensor.FromArray(new float[] { 4, 4 }, 2))));
+        Assert.Contains("Reshape", e.Message);
+    }
 }

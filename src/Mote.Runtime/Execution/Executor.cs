@@ -57,10 +57,54 @@ internal static class Executor
             var outs = ctx.NodeOutputs.AsSpan(0, node.Outputs.Length);
             for (int j = 0; j < ins.Length; j++)
                 ins[j] = node.Inputs[j] >= 0 ? values[node.Inputs[j]] : default;
+            long scratch = plan.StepScratch[s];
+            if (plan.StepDynamic[s])
+                scratch = InferAtRunTime(g, node, ins, ctx);
             for (int k = 0; k < outs.Length; k++)
                 outs[k] = node.Outputs[k] >= 0 ? values[node.Outputs[k]] : default;
-            RunNode(node, ins, outs, kernels, pool, ctx.Scratch(plan.StepScratch[s]));
+            RunNode(node, ins, outs, kernels, pool, ctx.Scratch(scratch));
+            foreach (int id in plan.DynamicReleases[s])
+                if (ctx.DynamicBuffers[id] is { } b)
+                {
+                    ctx.Pool.Return(b);
+                    ctx.DynamicBuffers[id] = null;
+                }
         }
+    }
+
+    /// <summary>
+    /// Shape inference for a dynamic step, now that every input value is known: binds each output
+    /// to a pooled buffer of the inferred size and returns the scratch the node asked for.
+    /// </summary>
+    private static unsafe long InferAtRunTime(SessionGraph g, NodeSlot node, ReadOnlySpan<TensorValue> ins, RunContext ctx)
+    {
+        var shapes = ctx.Shapes ??= new ShapeContext(Math.Max(1, g.MaxInputs), Math.Max(1, g.MaxOutputs));
+        shapes.Reset(node.Inputs.Length, node.Outputs.Length);
+        for (int j = 0; j < ins.Length; j++)
+            if (!ins[j].IsNone)
+                shapes.SetInput(j, ins[j].Type, ins[j].Shape, ins[j]);
+        try
+        {
+            node.Op.InferShapes(shapes);
+        }
+        catch (MoteException e) when (e is MoteShapeException or MoteNotSupportedException or ValueNotKnownException)
+        {
+            throw new MoteShapeException($"{node.Op.Node.Describe()}: {e.Message}");
+        }
+        for (int k = 0; k < node.Outputs.Length; k++)
+        {
+            int id = node.Outputs[k];
+            if (id < 0)
+                continue;
+            var shape = shapes.OutputShapes[k] ?? throw new MoteShapeException($"{node.Op.Node.Describe()}: output {k} was not inferred");
+            var type = shapes.OutputTypes[k];
+            var buffer = ctx.Pool.Rent(ShapeMath.Count(shape) * type.Size());
+            if (ctx.DynamicBuffers[id] is { } previous)
+                ctx.Pool.Return(previous);
+            ctx.DynamicBuffers[id] = buffer;
+            ctx.Values[id] = new TensorValue(type, shape, BufferPool.Pointer(buffer));
+        }
+        return shapes.ScratchBytes;
     }
 
     /// <summary>Executes one node, turning an unexpected failure into an error that names the node.</summary>

@@ -18,11 +18,22 @@ internal sealed class RunContext
 
     public TensorValue[] NodeOutputs { get; private set; } = [];
 
+    /// <summary>Buffers of values produced by dynamic steps, by value id (null when none is held).</summary>
+    public byte[]?[] DynamicBuffers { get; private set; } = [];
+
+    public BufferPool Pool { get; } = new();
+
+    /// <summary>Shape inference at run time, for dynamic steps.</summary>
+    public Operators.ShapeContext? Shapes { get; set; }
+
     /// <summary>Makes sure buffers can hold a plan with these sizes.</summary>
     public void Reserve(int values, int maxInputs, int maxOutputs, long arenaBytes, long scratchBytes)
     {
         if (Values.Length < values)
+        {
             Values = new TensorValue[values];
+            DynamicBuffers = new byte[values][];
+        }
         if (NodeInputs.Length < maxInputs)
             NodeInputs = new TensorValue[maxInputs];
         if (NodeOutputs.Length < maxOutputs)
@@ -37,7 +48,24 @@ internal sealed class RunContext
     /// <summary>64-byte aligned start of the arena (the array is pinned, so the address is stable).</summary>
     public unsafe byte* ArenaBase => Align(_arena);
 
-    public unsafe Span<byte> Scratch(long bytes) => new(Align(_scratch), checked((int)bytes));
+    public unsafe Span<byte> Scratch(long bytes)
+    {
+        // Dynamic steps learn their scratch needs only while running.
+        if (_scratch.Length < bytes + 64)
+            _scratch = GC.AllocateUninitializedArray<byte>(checked((int)(bytes + 64)), pinned: true);
+        return new(Align(_scratch), checked((int)bytes));
+    }
+
+    /// <summary>Returns every dynamic value's buffer to the pool (after the outputs were copied).</summary>
+    public void ReleaseDynamic()
+    {
+        for (int i = 0; i < DynamicBuffers.Length; i++)
+            if (DynamicBuffers[i] is { } b)
+            {
+                Pool.Return(b);
+                DynamicBuffers[i] = null;
+            }
+    }
 
     private static unsafe byte* Align(byte[] a)
     {

@@ -42,6 +42,9 @@ internal sealed class NodeSlot(Operator op, int[] inputs, int[] outputs)
     public int[] Inputs { get; } = inputs;
 
     public int[] Outputs { get; } = outputs;
+
+    /// <summary>Values of enclosing graphs that the node's subgraphs read (If/Loop/Scan); they must stay alive until it runs.</summary>
+    public int[] ImplicitInputs { get; init; } = [];
 }
 
 /// <summary>

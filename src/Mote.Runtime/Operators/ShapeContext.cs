@@ -86,7 +86,7 @@ internal sealed class ShapeContext
     public long[] GetInts(int i)
     {
         if (!TryGetValue(i, out var v))
-            throw new MoteNotSupportedException($"the output shape depends on the runtime value of input {i}, which this runtime cannot yet plan for");
+            throw new ValueNotKnownException($"the output shape depends on the runtime value of input {i}");
         return v.Type switch
         {
             DataType.Int64 => v.Span<long>().ToArray(),
@@ -99,7 +99,7 @@ internal sealed class ShapeContext
     public float[] GetFloats(int i)
     {
         if (!TryGetValue(i, out var v))
-            throw new MoteNotSupportedException($"the output shape depends on the runtime value of input {i}, which this runtime cannot yet plan for");
+            throw new ValueNotKnownException($"the output shape depends on the runtime value of input {i}");
         return v.Type switch
         {
             DataType.Float32 => v.Span<float>().ToArray(),

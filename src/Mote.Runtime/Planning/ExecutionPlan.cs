@@ -15,6 +15,8 @@ internal enum LocationKind : byte
     Arena,
     /// <summary>A value computed while planning (shape arithmetic), stored in the plan.</summary>
     Folded,
+    /// <summary>Produced by a dynamic step: shape known only at run time, memory from the run's buffer pool.</summary>
+    Dynamic,
 }
 
 /// <summary>Location of one value.</summary>
@@ -41,6 +43,15 @@ internal sealed class ExecutionPlan
 
     /// <summary>Scratch bytes needed by each step (parallel to <see cref="Steps"/>).</summary>
     public required long[] StepScratch { get; init; }
+
+    /// <summary>True for steps whose shapes are inferred at run time (parallel to <see cref="Steps"/>).</summary>
+    public required bool[] StepDynamic { get; init; }
+
+    /// <summary>For each step, the values made by dynamic steps that nothing reads afterwards (graph outputs are kept to the end).</summary>
+    public required int[][] DynamicReleases { get; init; }
+
+    /// <summary>True when some step infers its shapes at run time.</summary>
+    public bool HasDynamicSteps => Array.IndexOf(StepDynamic, true) >= 0;
 
     /// <summary>Pinned buffers of folded values; <see cref="ValueLocation.Offset"/> indexes this array.</summary>
     public required byte[][] Folded { get; init; }

@@ -12,6 +12,9 @@ namespace Mote.Runtime.Planning;
 /// Builds an <see cref="ExecutionPlan"/> for concrete input shapes: infers every shape node by node,
 /// evaluates small deterministic nodes whose inputs are all known (shape arithmetic such as
 /// Shape→Gather→Concat→Reshape), then packs the remaining values into one arena by liveness.
+/// A node whose output shape depends on data only known while running (NonZero, a Reshape to a
+/// computed shape, If) becomes a dynamic step, and so does everything downstream of it: those
+/// infer shapes at run time and take their memory from a per-run buffer pool.
 /// </summary>
 internal static class Planner
 {
@@ -23,45 +26,158 @@ internal static class Planner
     /// recorded there and skipped (its outputs stay unknown) instead of failing the plan: the result
     /// is then only good for reading shapes (the converter's shape inference), not for running.
     /// </summary>
-    public static unsafe ExecutionPlan Plan(SessionGraph g, IReadOnlyList<int[]> inputShapes, KernelSet kernels, List<string>? failures = null)
+    public static ExecutionPlan Plan(SessionGraph g, IReadOnlyList<int[]> inputShapes, KernelSet kernels, List<string>? failures = null)
     {
-        int n = g.Values.Length;
-        var shapes = new int[]?[n];
-        var types = new DataType[n];
-        var known = new TensorValue?[n];
-        var locations = new ValueLocation[n];
-        var folded = new List<byte[]>();
+        var s = new State(g);
+        s.BindConstantsAndInputs(inputShapes);
+        var ctx = new ShapeContext(Math.Max(1, g.MaxInputs), Math.Max(1, g.MaxOutputs));
+        for (int ni = 0; ni < g.Nodes.Length; ni++)
+            s.PlanNode(ni, ctx, kernels, failures);
 
-        foreach (var (slot, id) in g.Values.Select((s, i) => (s, i)))
-            if (slot.Kind == ValueKind.Constant)
-            {
-                shapes[id] = slot.Constant.Shape;
-                types[id] = slot.Constant.Type;
-                known[id] = slot.Constant;
-                locations[id] = new(LocationKind.Constant, 0);
-            }
+        var (requests, lastUse) = Liveness(s);
+        var (offsets, total) = ArenaAllocator.Assign(requests);
+        for (int i = 0; i < requests.Count; i++)
+            s.Locations[requests[i].Id] = new(LocationKind.Arena, offsets[i]);
+        for (int id = 0; id < s.Root.Length; id++)
+            if (s.Root[id] != id)
+                s.Locations[id] = s.Locations[s.Root[id]];
 
-        var widened = new List<int>();
-        for (int i = 0; i < g.Inputs.Length; i++)
+        return new ExecutionPlan
         {
-            int id = g.Inputs[i];
-            var declared = g.Values[id].Def!.Type;
-            shapes[id] = inputShapes[i];
-            types[id] = SessionGraph.ComputeType(declared);
-            if (types[id] != declared)
-                widened.Add(id);
-            else
-                locations[id] = new(LocationKind.Input, i);
+            Shapes = s.Shapes,
+            Types = s.Types,
+            Locations = s.Locations,
+            Roots = s.Root,
+            Steps = [.. s.Steps],
+            StepScratch = [.. s.StepScratch],
+            StepDynamic = [.. s.StepDynamic],
+            DynamicReleases = Releases(lastUse, s.Steps.Count),
+            Folded = [.. s.Folded],
+            WidenedInputs = [.. s.Widened],
+            ArenaBytes = total,
+            ScratchBytes = s.StepScratch.Count == 0 ? 0 : s.StepScratch.Max(),
+        };
+    }
+
+    /// <summary>For each step, the dynamic values whose pooled buffers can be returned after it.</summary>
+    private static int[][] Releases(int[] lastUse, int steps)
+    {
+        var lists = new List<int>[steps];
+        for (int id = 0; id < lastUse.Length; id++)
+            if (lastUse[id] >= 0 && lastUse[id] < steps)
+                (lists[lastUse[id]] ??= []).Add(id);
+        return lists.Select(l => l?.ToArray() ?? []).ToArray();
+    }
+
+    /// <summary>
+    /// Lifetimes of every value that lives in the arena (computed by a static step, or a widened
+    /// input), merged per alias root so that a view keeps its source alive; and for values produced
+    /// by dynamic steps, the step after which their pooled buffer can be returned.
+    /// </summary>
+    private static (List<ArenaAllocator.Request> Requests, int[] DynamicLastUse) Liveness(State s)
+    {
+        var g = s.Graph;
+        int n = g.Values.Length;
+        var root = s.Root;
+        var first = new int[n];
+        var last = new int[n];
+        Array.Fill(first, int.MaxValue);
+        Array.Fill(last, -1);
+        foreach (int id in s.Widened)
+            first[id] = -1;
+        for (int step = 0; step < s.Steps.Count; step++)
+        {
+            var node = g.Nodes[s.Steps[step]];
+            foreach (int id in node.Inputs)
+                if (id >= 0)
+                    last[root[id]] = Math.Max(last[root[id]], step);
+            foreach (int id in node.Outputs)
+                if (id >= 0)
+                {
+                    first[root[id]] = Math.Min(first[root[id]], step);
+                    last[root[id]] = Math.Max(last[root[id]], step);
+                }
+            foreach (int id in node.ImplicitInputs)
+                last[root[id]] = Math.Max(last[root[id]], step);
+        }
+        foreach (int id in g.Outputs)
+            last[root[id]] = s.Steps.Count;
+
+        var requests = new List<ArenaAllocator.Request>();
+        var dynamicLast = new int[n];
+        Array.Fill(dynamicLast, -1);
+        for (int id = 0; id < n; id++)
+        {
+            if (root[id] != id || first[id] == int.MaxValue)
+                continue;
+            if (s.Locations[id].Kind == LocationKind.Dynamic)
+                dynamicLast[id] = last[id];
+            else if (s.Locations[id].Kind == LocationKind.None && s.Shapes[id] is not null)
+                requests.Add(new(id, ShapeMath.Count(s.Shapes[id]!) * s.Types[id].Size(), first[id], last[id]));
+        }
+        return (requests, dynamicLast);
+    }
+
+    /// <summary>Per-value facts gathered while walking the nodes.</summary>
+    private sealed class State(SessionGraph g)
+    {
+        public SessionGraph Graph { get; } = g;
+        public int[]?[] Shapes { get; } = new int[g.Values.Length][];
+        public DataType[] Types { get; } = new DataType[g.Values.Length];
+        public TensorValue?[] Known { get; } = new TensorValue?[g.Values.Length];
+        public ValueLocation[] Locations { get; } = new ValueLocation[g.Values.Length];
+        /// <summary>Values produced by view nodes share the storage of their source (the alias root).</summary>
+        public int[] Root { get; } = Enumerable.Range(0, g.Values.Length).ToArray();
+        public List<byte[]> Folded { get; } = [];
+        public List<int> Widened { get; } = [];
+        public List<int> Steps { get; } = [];
+        public List<long> StepScratch { get; } = [];
+        public List<bool> StepDynamic { get; } = [];
+
+        public void BindConstantsAndInputs(IReadOnlyList<int[]> inputShapes)
+        {
+            for (int id = 0; id < Graph.Values.Length; id++)
+            {
+                var slot = Graph.Values[id];
+                if (slot.Kind != ValueKind.Constant)
+                    continue;
+                Shapes[id] = slot.Constant.Shape;
+                Types[id] = slot.Constant.Type;
+                Known[id] = slot.Constant;
+                Locations[id] = new(LocationKind.Constant, 0);
+            }
+            for (int i = 0; i < Graph.Inputs.Length; i++)
+            {
+                int id = Graph.Inputs[i];
+                var declared = Graph.Values[id].Def!.Type;
+                Shapes[id] = inputShapes[i];
+                Types[id] = SessionGraph.ComputeType(declared);
+                if (Types[id] != declared)
+                    Widened.Add(id);
+                else
+                    Locations[id] = new(LocationKind.Input, i);
+            }
         }
 
-        // Values produced by view nodes share the storage of their source (the alias root).
-        var root = Enumerable.Range(0, n).ToArray();
-        var ctx = new ShapeContext(Math.Max(1, g.MaxInputs), Math.Max(1, g.MaxOutputs));
-        var steps = new List<int>();
-        var stepScratch = new List<long>();
-        for (int ni = 0; ni < g.Nodes.Length; ni++)
+        public unsafe void PlanNode(int ni, ShapeContext ctx, KernelSet kernels, List<string>? failures)
         {
-            var node = g.Nodes[ni];
+            var node = Graph.Nodes[ni];
+            // Downstream of a dynamic step (or an implicit input of one), shapes are only known at run time.
+            bool upstreamDynamic = node.Inputs.Any(id => id >= 0 && Locations[Root[id]].Kind == LocationKind.Dynamic)
+                || node.ImplicitInputs.Any(id => Locations[Root[id]].Kind == LocationKind.Dynamic);
+            int missing = node.Inputs.FirstOrDefault(id => id >= 0 && Shapes[id] is null && Locations[Root[id]].Kind != LocationKind.Dynamic, -1);
+            if (missing >= 0)
+            {
+                if (failures is not null)
+                    return;
+                throw new MoteShapeException($"{node.Op.Node.Describe()}: input '{Graph.Values[missing].Name}' is not computed before this node");
+            }
+            if (upstreamDynamic)
+            {
+                AddDynamic(ni, failures);
+                return;
+            }
+
             ctx.Reset(node.Inputs.Length, node.Outputs.Length);
             bool allKnown = true;
             for (int j = 0; j < node.Inputs.Length; j++)
@@ -69,29 +185,26 @@ internal static class Planner
                 int id = node.Inputs[j];
                 if (id < 0)
                     continue;
-                if (shapes[id] is null)
-                    break;
-                ctx.SetInput(j, types[id], shapes[id]!, known[id]);
-                allKnown &= known[id].HasValue;
+                ctx.SetInput(j, Types[id], Shapes[id]!, Known[id]);
+                allKnown &= Known[id].HasValue;
             }
-            var missing = node.Inputs.FirstOrDefault(id => id >= 0 && shapes[id] is null, -1);
-            if (missing >= 0)
-            {
-                if (failures is not null)
-                    continue;
-                throw new MoteShapeException($"{node.Op.Node.Describe()}: input '{g.Values[missing].Name}' is not computed before this node");
-            }
+            allKnown &= node.ImplicitInputs.All(id => Known[id].HasValue);
             try
             {
                 node.Op.InferShapes(ctx);
             }
+            catch (ValueNotKnownException)
+            {
+                AddDynamic(ni, failures);
+                return;
+            }
             catch (MoteException e) when (e is MoteShapeException or MoteNotSupportedException)
             {
-                var error = Rewrap(e, $"{node.Op.Node.Describe()}: {e.Message}");
+                var message = $"{node.Op.Node.Describe()}: {e.Message}";
                 if (failures is null)
-                    throw error;
-                failures.Add(error.Message);
-                continue;
+                    throw e is MoteNotSupportedException ? new MoteNotSupportedException(message) : new MoteShapeException(message);
+                failures.Add(message);
+                return;
             }
             long outElements = 0;
             for (int k = 0; k < node.Outputs.Length; k++)
@@ -99,124 +212,64 @@ internal static class Planner
                 int id = node.Outputs[k];
                 if (id < 0)
                     continue;
-                shapes[id] = ctx.OutputShapes[k] ?? throw new MoteShapeException($"{node.Op.Node.Describe()}: output {k} was not inferred");
-                types[id] = ctx.OutputTypes[k];
-                outElements += ShapeMath.Count(shapes[id]);
+                Shapes[id] = ctx.OutputShapes[k] ?? throw new MoteShapeException($"{node.Op.Node.Describe()}: output {k} was not inferred");
+                Types[id] = ctx.OutputTypes[k];
+                outElements += ShapeMath.Count(Shapes[id]);
             }
 
             if ((allKnown || node.Op.ReadsOnlyInputShapes) && node.Op.IsDeterministic && outElements <= FoldLimit)
             {
-                Fold(g, node, ctx.ScratchBytes, shapes, types, known, locations, folded, kernels);
-                continue;
+                Fold(node, ctx.ScratchBytes, kernels);
+                return;
             }
             if (node.Op.IsView && node.Outputs[0] >= 0)
             {
-                int src = root[node.Inputs[0]];
-                root[node.Outputs[0]] = src;
-                if (known[node.Inputs[0]] is { } kv)
-                    known[node.Outputs[0]] = new TensorValue(kv.Type, shapes[node.Outputs[0]]!, kv.Data);
-                continue;
+                Root[node.Outputs[0]] = Root[node.Inputs[0]];
+                if (Known[node.Inputs[0]] is { } kv)
+                    Known[node.Outputs[0]] = new TensorValue(kv.Type, Shapes[node.Outputs[0]]!, kv.Data);
+                return;
             }
-            steps.Add(ni);
-            stepScratch.Add(ctx.ScratchBytes);
+            Steps.Add(ni);
+            StepScratch.Add(ctx.ScratchBytes);
+            StepDynamic.Add(false);
         }
 
-        var requests = Liveness(g, steps, widened, shapes, types, locations, root);
-        var (offsets, total) = ArenaAllocator.Assign(requests);
-        for (int i = 0; i < requests.Count; i++)
-            locations[requests[i].Id] = new(LocationKind.Arena, offsets[i]);
-        for (int id = 0; id < n; id++)
-            if (root[id] != id)
-                locations[id] = locations[root[id]];
-
-        return new ExecutionPlan
+        private void AddDynamic(int ni, List<string>? failures)
         {
-            Shapes = shapes,
-            Types = types,
-            Locations = locations,
-            Roots = root,
-            Steps = [.. steps],
-            StepScratch = [.. stepScratch],
-            Folded = [.. folded],
-            WidenedInputs = [.. widened],
-            ArenaBytes = total,
-            ScratchBytes = stepScratch.Count == 0 ? 0 : stepScratch.Max(),
-        };
-    }
-
-    /// <summary>
-    /// Lifetimes of every value that lives in the arena (computed by a step, or a widened input),
-    /// merged per alias root so that a view keeps its source alive.
-    /// </summary>
-    private static List<ArenaAllocator.Request> Liveness(SessionGraph g, List<int> steps, List<int> widened,
-        int[]?[] shapes, DataType[] types, ValueLocation[] locations, int[] root)
-    {
-        int n = g.Values.Length;
-        var first = new int[n];
-        var last = new int[n];
-        Array.Fill(first, int.MaxValue);
-        Array.Fill(last, -1);
-        foreach (int id in widened)
-        {
-            first[id] = -1;
-            last[id] = -1;
-        }
-        for (int s = 0; s < steps.Count; s++)
-        {
-            var node = g.Nodes[steps[s]];
-            foreach (int id in node.Inputs)
-                if (id >= 0)
-                    last[root[id]] = Math.Max(last[root[id]], s);
+            var node = Graph.Nodes[ni];
             foreach (int id in node.Outputs)
                 if (id >= 0)
-                {
-                    first[root[id]] = Math.Min(first[root[id]], s);
-                    last[root[id]] = Math.Max(last[root[id]], s);
-                }
+                    Locations[id] = new(LocationKind.Dynamic, 0);
+            failures?.Add($"{node.Op.Node.Describe()}: output shapes depend on values known only at run time");
+            Steps.Add(ni);
+            StepScratch.Add(0);
+            StepDynamic.Add(true);
         }
-        foreach (int id in g.Outputs)
-            last[root[id]] = steps.Count;
 
-        var requests = new List<ArenaAllocator.Request>();
-        for (int id = 0; id < n; id++)
+        private unsafe void Fold(NodeSlot node, long scratchBytes, KernelSet kernels)
         {
-            bool inArena = root[id] == id && first[id] != int.MaxValue && locations[id].Kind == LocationKind.None && shapes[id] is not null;
-            if (inArena)
-                requests.Add(new(id, ShapeMath.Count(shapes[id]!) * types[id].Size(), first[id], last[id]));
+            var ins = new TensorValue[node.Inputs.Length];
+            for (int j = 0; j < ins.Length; j++)
+            {
+                int id = node.Inputs[j];
+                // A shape-only operator may see a run-time input: its shape is known, its data is not.
+                if (id >= 0)
+                    ins[j] = Known[id] ?? new TensorValue(Types[id], Shapes[id]!, null);
+            }
+            var outs = new TensorValue[node.Outputs.Length];
+            for (int k = 0; k < outs.Length; k++)
+            {
+                int id = node.Outputs[k];
+                if (id < 0)
+                    continue;
+                var buffer = GC.AllocateArray<byte>((int)Math.Max(1, ShapeMath.Count(Shapes[id]!) * Types[id].Size()), pinned: true);
+                Folded.Add(buffer);
+                outs[k] = new TensorValue(Types[id], Shapes[id]!, Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)));
+                Known[id] = outs[k];
+                Locations[id] = new(LocationKind.Folded, Folded.Count - 1);
+            }
+            var scratch = GC.AllocateArray<byte>((int)scratchBytes + 64, pinned: true);
+            Executor.RunNode(node, ins, outs, kernels, null, scratch);
         }
-        return requests;
     }
-
-    private static unsafe void Fold(SessionGraph g, NodeSlot node, long scratchBytes, int[]?[] shapes, DataType[] types,
-        TensorValue?[] known, ValueLocation[] locations, List<byte[]> folded, KernelSet kernels)
-    {
-        var ins = new TensorValue[node.Inputs.Length];
-        for (int j = 0; j < ins.Length; j++)
-        {
-            int id = node.Inputs[j];
-            // A shape-only operator may see a run-time input: its shape is known, its data is not.
-            if (id >= 0)
-                ins[j] = known[id] ?? new TensorValue(types[id], shapes[id]!, null);
-        }
-        var outs = new TensorValue[node.Outputs.Length];
-        for (int k = 0; k < outs.Length; k++)
-        {
-            int id = node.Outputs[k];
-            if (id < 0)
-                continue;
-            var buffer = GC.AllocateArray<byte>((int)Math.Max(1, ShapeMath.Count(shapes[id]!) * types[id].Size()), pinned: true);
-            folded.Add(buffer);
-            outs[k] = new TensorValue(types[id], shapes[id]!, Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)));
-            known[id] = outs[k];
-            locations[id] = new(LocationKind.Folded, folded.Count - 1);
-        }
-        var scratch = GC.AllocateArray<byte>((int)scratchBytes, pinned: true);
-        Executor.RunNode(node, ins, outs, kernels, null, scratch);
-    }
-
-    private static MoteException Rewrap(MoteException e, string message) => e switch
-    {
-        MoteNotSupportedException => new MoteNotSupportedException(message),
-        _ => new MoteShapeException(message),
-    };
 }

@@ -20,7 +20,7 @@ internal sealed class CompressOperator(NodeDef node) : Operator(node)
         if (ctx.InputRank(1) != 1)
             throw new MoteShapeException($"condition must be 1-D, got {ShapeMath.Format(ctx.InputShape(1))}");
         if (!ctx.TryGetValue(1, out var condition))
-            throw new MoteNotSupportedException("the output shape depends on the runtime value of condition, which this runtime cannot yet plan for");
+            throw new ValueNotKnownException("the output shape depends on the runtime value of condition");
         int dim = _axis is { } a ? shape[ShapeMath.Axis(a, shape.Length, "Compress")] : checked((int)ShapeMath.Count(shape));
         int kept = Kept(condition, dim);
         if (_axis is { } axis)

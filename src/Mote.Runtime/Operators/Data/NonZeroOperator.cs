@@ -18,7 +18,7 @@ internal sealed class NonZeroOperator(NodeDef node) : Operator(node)
         if (type != DataType.Bool && !TypeSwitch.IsNumeric(type))
             throw new MoteNotSupportedException($"NonZero is not defined for {type.ShortName()}");
         if (!ctx.TryGetValue(0, out var x))
-            throw new MoteNotSupportedException("the output shape depends on the runtime value of input 0, which this runtime cannot yet plan for");
+            throw new ValueNotKnownException("the output shape depends on the runtime value of input 0");
         ctx.SetOutput(0, DataType.Int64, [Math.Max(1, ctx.InputRank(0)), Walk(x, default)]);
     }
 

@@ -23,7 +23,7 @@ internal sealed class OneHotOperator(NodeDef node) : Operator(node)
         if (ShapeMath.Count(ctx.InputShape(1)) != 1 || ShapeMath.Count(ctx.InputShape(2)) != 2)
             throw new MoteShapeException($"depth must hold one value and values two, got {ShapeMath.Format(ctx.InputShape(1))} and {ShapeMath.Format(ctx.InputShape(2))}");
         if (!ctx.TryGetValue(1, out var depthValue))
-            throw new MoteNotSupportedException("the output shape depends on the runtime value of depth, which this runtime cannot yet plan for");
+            throw new ValueNotKnownException("the output shape depends on the runtime value of depth");
         long depth = ReadDepth(depthValue);
         if (depth < 1 || depth > int.MaxValue)
             throw new MoteShapeException($"depth {depth} must be positive");

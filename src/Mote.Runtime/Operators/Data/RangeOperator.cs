@@ -24,7 +24,7 @@ internal sealed class RangeOperator(NodeDef node) : Operator(node)
         var values = new TensorValue[3];
         for (int i = 0; i < 3; i++)
             if (!ctx.TryGetValue(i, out values[i]))
-                throw new MoteNotSupportedException($"the output length depends on the runtime value of input {i}, which this runtime cannot yet plan for");
+                throw new ValueNotKnownException($"the output length depends on the runtime value of input {i}");
         var job = new Count { Start = values[0], Limit = values[1], Delta = values[2] };
         TypeSwitch.Numeric(type, ref job, "Range");
         ctx.SetOutput(0, type, [job.Result]);

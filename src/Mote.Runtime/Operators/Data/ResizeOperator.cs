@@ -93,7 +93,7 @@ internal sealed class ResizeOperator : Operator
             throw new MoteShapeException("Resize needs exactly one of scales and sizes");
         var which = hasScales ? 2 : 3;
         if (!ctx.TryGetValue(which, out var spec))
-            throw new MoteNotSupportedException($"the output shape depends on the runtime value of input {which} ({(hasScales ? "scales" : "sizes")}), which this runtime cannot yet plan for");
+            throw new ValueNotKnownException($"the output shape depends on the runtime value of input {which} ({(hasScales ? "scales" : "sizes")})");
 
         var p = Plan.Allocate(r);
         // roi never changes the schedule (tf_crop_and_resize treats every listed axis as resized), so planning can go without it.

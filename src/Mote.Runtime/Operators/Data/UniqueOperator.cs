@@ -25,7 +25,7 @@ internal sealed class UniqueOperator(NodeDef node) : Operator(node)
         if (type != DataType.Bool && !TypeSwitch.IsNumeric(type))
             throw new MoteNotSupportedException($"Unique is not defined for {type.ShortName()}");
         if (!ctx.TryGetValue(0, out var x))
-            throw new MoteNotSupportedException("the output shape depends on the runtime value of input 0, which this runtime cannot yet plan for");
+            throw new ValueNotKnownException("the output shape depends on the runtime value of input 0");
         var g = Group(x);
         int u = g.First.Length;
         int[] y;
