@@ -36,8 +36,11 @@ public readonly record struct CpuFeatures
     public static CpuFeatures Detect() => new()
     {
         Vector128 = System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated,
-        Avx2Fma = Avx2.IsSupported && Fma.IsSupported,
-        Avx512F = System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported,
+        // The Vector256/512 acceleration flags carry DOTNET_PreferredVectorBitWidth: a process told to
+        // prefer 256-bit vectors keeps Avx512F.IsSupported but must not get 512-bit kernels.
+        Avx2Fma = Avx2.IsSupported && Fma.IsSupported && Vector256.IsHardwareAccelerated,
+        Avx512F = System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported
+            && Vector512.IsHardwareAccelerated,
         Avx512BW = System.Runtime.Intrinsics.X86.Avx512BW.IsSupported,
         AdvSimdArm64 = AdvSimd.Arm64.IsSupported,
         ArmDot = Dp.IsSupported,

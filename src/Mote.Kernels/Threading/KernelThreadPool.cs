@@ -1,0 +1,155 @@
+using System.Runtime.CompilerServices;
+
+namespace Mote.Kernels.Threading;
+
+/// <summary>
+/// A small fork-join pool owned by a session: <see cref="ThreadCount"/> participants, the calling thread
+/// plus <c>ThreadCount − 1</c> background threads. A region hands out task indices dynamically; the caller
+/// takes part and returns when every task has run. Idle threads spin briefly and then park on a monitor,
+/// so an idle pool costs no CPU. Nothing is allocated per region. With one thread everything runs inline.
+/// </summary>
+/// <remarks>
+/// One region at a time: calling <see cref="Run{TTask}"/> from inside a task, or concurrently from two
+/// threads, throws. Each participant owns a <see cref="KernelScratch"/>, handed to the tasks it runs.
+/// </remarks>
+public sealed unsafe class KernelThreadPool : IDisposable
+{
+    // About 20-50 µs of polling before parking: enough to catch the next layer's region, short enough
+    // not to steal a core from other processes between inferences.
+    private const int SpinIterations = 2000;
+
+    private readonly Thread[] _threads;
+    private readonly KernelScratch[] _scratch;
+    private readonly object _gate = new();
+
+    private delegate*<void*, int, KernelScratch, void> _invoke;
+    private void* _task;
+    private int _taskCount;
+    private int _nextTask;
+    private int _busyWorkers;
+    private int _generation;
+    private int _sleepers;
+    private int _running;
+    private volatile bool _disposed;
+    private Exception? _error;
+
+    /// <summary>Creates a pool of <paramref name="threadCount"/> participants (≥ 1; 1 = no threads at all).</summary>
+    public KernelThreadPool(int threadCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
+        ThreadCount = threadCount;
+        _scratch = new KernelScratch[threadCount];
+        for (int i = 0; i < threadCount; i++) _scratch[i] = new KernelScratch();
+        _threads = new Thread[threadCount - 1];
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            int worker = i + 1;
+            _threads[i] = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = $"mote-kernel-{worker}" };
+            _threads[i].Start();
+        }
+    }
+
+    /// <summary>Number of participants, including the calling thread.</summary>
+    public int ThreadCount { get; }
+
+    /// <summary>The scratch of participant <paramref name="workerIndex"/> (0 = the calling thread).</summary>
+    public KernelScratch GetScratch(int workerIndex) => _scratch[workerIndex];
+
+    /// <summary>
+    /// Runs <paramref name="task"/> for every index in <c>[0, taskCount)</c> across the pool and returns when
+    /// all have finished. The first exception thrown by a task is rethrown here (after all tasks stop).
+    /// </summary>
+    public void Run<TTask>(TTask task, int taskCount) where TTask : unmanaged, IParallelTask
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (taskCount <= 0) return;
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+            throw new InvalidOperationException("KernelThreadPool runs one region at a time (nested or concurrent Run).");
+        try
+        {
+            if (_threads.Length == 0 || taskCount == 1)
+            {
+                for (int i = 0; i < taskCount; i++) task.Execute(i, _scratch[0]);
+                return;
+            }
+
+            _invoke = &Invoke<TTask>;
+            _task = &task;
+            _taskCount = taskCount;
+            _nextTask = 0;
+            _error = null;
+            _busyWorkers = _threads.Length;
+            Interlocked.Increment(ref _generation); // full fence: publishes the fields above
+            if (Volatile.Read(ref _sleepers) > 0)
+            {
+                lock (_gate) Monitor.PulseAll(_gate);
+            }
+
+            RunTasks(0);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _busyWorkers) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            _task = null;
+            if (_error is { } error) throw new AggregateException("A parallel kernel task failed.", error);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private static void Invoke<TTask>(void* task, int taskIndex, KernelScratch scratch) where TTask : unmanaged, IParallelTask
+        => Unsafe.AsRef<TTask>(task).Execute(taskIndex, scratch);
+
+    private void RunTasks(int workerIndex)
+    {
+        KernelScratch scratch = _scratch[workerIndex];
+        try
+        {
+            while (true)
+            {
+                int i = Interlocked.Increment(ref _nextTask) - 1;
+                if (i >= _taskCount) break;
+                _invoke(_task, i, scratch);
+            }
+        }
+        catch (Exception ex)
+        {
+            Interlocked.CompareExchange(ref _error, ex, null);
+            Volatile.Write(ref _nextTask, int.MaxValue / 2); // stop handing out tasks
+        }
+    }
+
+    private void WorkerLoop(int workerIndex)
+    {
+        int seen = 0; // the generation before any region; reading it here could miss a region started early
+        while (true)
+        {
+            int spins = 0;
+            while (Volatile.Read(ref _generation) == seen && !_disposed && spins++ < SpinIterations) Thread.SpinWait(8);
+            if (Volatile.Read(ref _generation) == seen && !_disposed)
+            {
+                lock (_gate)
+                {
+                    // The increment is a full fence, pairing with the one in Run: either Run sees a sleeper
+                    // and pulses, or this thread sees the new generation before waiting.
+                    Interlocked.Increment(ref _sleepers);
+                    while (Volatile.Read(ref _generation) == seen && !_disposed) Monitor.Wait(_gate);
+                    Interlocked.Decrement(ref _sleepers);
+                }
+            }
+            if (_disposed) return;
+            seen = Volatile.Read(ref _generation);
+            RunTasks(workerIndex);
+            Interlocked.Decrement(ref _busyWorkers);
+        }
+    }
+
+    /// <summary>Stops the pool threads. Not to be called while a region runs.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        lock (_gate) Monitor.PulseAll(_gate);
+        foreach (var t in _threads) t.Join();
+    }
+}
