@@ -7,5 +7,5 @@ namespace Mote.Kernels.Gemm;
 /// </summary>
 internal static class SgemmAvx512
 {
-    public static SgemmKernel Create() => new SgemmBlocked<F32x16, C8, C3>("Sgemm8x48Avx512", KernelTier.Avx512, kc: 128, mc: 128, nc: 1536);
+    public static SgemmKernel Create() => new SgemmBlocked<F32x16, C8, C3>("Sgemm8x48Avx512", KernelTier.Avx512, kc: 128, mc: 128, nc: 768);
 }

@@ -5,8 +5,9 @@ namespace Mote.Kernels.Threading;
 /// <summary>
 /// A small fork-join pool owned by a session: <see cref="ThreadCount"/> participants, the calling thread
 /// plus <c>ThreadCount − 1</c> background threads. A region hands out task indices dynamically; the caller
-/// takes part and returns when every task has run. Idle threads spin briefly and then park on a monitor,
-/// so an idle pool costs no CPU. Nothing is allocated per region. With one thread everything runs inline.
+/// takes part and returns as soon as every task has finished (it never waits for a parked thread to wake
+/// up). Idle threads spin briefly and then park on a monitor, so an idle pool costs no CPU. Nothing is
+/// allocated per region. With one thread everything runs inline.
 /// </summary>
 /// <remarks>
 /// One region at a time: calling <see cref="Run{TTask}"/> from inside a task, or concurrently from two
@@ -17,17 +18,21 @@ public sealed unsafe class KernelThreadPool : IDisposable
     // About 20-50 µs of polling before parking: enough to catch the next layer's region, short enough
     // not to steal a core from other processes between inferences.
     private const int SpinIterations = 2000;
+    private const int CountBits = 24;
+    private const long CountMask = (1L << CountBits) - 1;
 
     private readonly Thread[] _threads;
     private readonly KernelScratch[] _scratch;
     private readonly object _gate = new();
 
+    // The region's work word: generation (bits 48-63) | task count (24-47) | next task (0-23). A task is
+    // claimed by one compare-exchange on the whole word, so a late thread can never claim a task of a
+    // region it did not read the fields of: the region cannot finish (and its fields cannot change)
+    // while a claimed task is still running.
+    private long _work;
     private delegate*<void*, int, KernelScratch, void> _invoke;
     private void* _task;
-    private int _taskCount;
-    private int _nextTask;
-    private int _busyWorkers;
-    private int _generation;
+    private int _done;
     private int _sleepers;
     private int _running;
     private volatile bool _disposed;
@@ -57,12 +62,13 @@ public sealed unsafe class KernelThreadPool : IDisposable
 
     /// <summary>
     /// Runs <paramref name="task"/> for every index in <c>[0, taskCount)</c> across the pool and returns when
-    /// all have finished. The first exception thrown by a task is rethrown here (after all tasks stop).
+    /// all have finished. The first exception thrown by a task is rethrown here (wrapped) after all tasks stop.
     /// </summary>
     public void Run<TTask>(TTask task, int taskCount) where TTask : unmanaged, IParallelTask
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (taskCount <= 0) return;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(taskCount, (int)CountMask);
         if (Interlocked.Exchange(ref _running, 1) != 0)
             throw new InvalidOperationException("KernelThreadPool runs one region at a time (nested or concurrent Run).");
         try
@@ -75,19 +81,18 @@ public sealed unsafe class KernelThreadPool : IDisposable
 
             _invoke = &Invoke<TTask>;
             _task = &task;
-            _taskCount = taskCount;
-            _nextTask = 0;
             _error = null;
-            _busyWorkers = _threads.Length;
-            Interlocked.Increment(ref _generation); // full fence: publishes the fields above
+            _done = 0;
+            long generation = (Volatile.Read(ref _work) >>> (2 * CountBits)) + 1;
+            Interlocked.Exchange(ref _work, (generation << (2 * CountBits)) | ((long)taskCount << CountBits)); // full fence
             if (Volatile.Read(ref _sleepers) > 0)
             {
                 lock (_gate) Monitor.PulseAll(_gate);
             }
 
-            RunTasks(0);
+            RunTasks(_scratch[0]);
             var spin = new SpinWait();
-            while (Volatile.Read(ref _busyWorkers) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            while (Volatile.Read(ref _done) != taskCount) spin.SpinOnce(sleep1Threshold: -1);
             _task = null;
             if (_error is { } error) throw new AggregateException("A parallel kernel task failed.", error);
         }
@@ -100,47 +105,56 @@ public sealed unsafe class KernelThreadPool : IDisposable
     private static void Invoke<TTask>(void* task, int taskIndex, KernelScratch scratch) where TTask : unmanaged, IParallelTask
         => Unsafe.AsRef<TTask>(task).Execute(taskIndex, scratch);
 
-    private void RunTasks(int workerIndex)
+    private void RunTasks(KernelScratch scratch)
     {
-        KernelScratch scratch = _scratch[workerIndex];
-        try
+        while (true)
         {
-            while (true)
+            long w = Volatile.Read(ref _work);
+            long next = w & CountMask, count = (w >> CountBits) & CountMask;
+            if (next >= count) return;
+            if (Interlocked.CompareExchange(ref _work, w + 1, w) != w) continue;
+            try
             {
-                int i = Interlocked.Increment(ref _nextTask) - 1;
-                if (i >= _taskCount) break;
-                _invoke(_task, i, scratch);
+                if (_error is null) _invoke(_task, (int)next, scratch);
+            }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref _error, ex, null);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _done);
             }
         }
-        catch (Exception ex)
-        {
-            Interlocked.CompareExchange(ref _error, ex, null);
-            Volatile.Write(ref _nextTask, int.MaxValue / 2); // stop handing out tasks
-        }
+    }
+
+    private bool HasWork(long seen)
+    {
+        long w = Volatile.Read(ref _work);
+        return w != seen && (w & CountMask) < ((w >> CountBits) & CountMask);
     }
 
     private void WorkerLoop(int workerIndex)
     {
-        int seen = 0; // the generation before any region; reading it here could miss a region started early
-        while (true)
+        KernelScratch scratch = _scratch[workerIndex];
+        long seen = 0;
+        while (!_disposed)
         {
             int spins = 0;
-            while (Volatile.Read(ref _generation) == seen && !_disposed && spins++ < SpinIterations) Thread.SpinWait(8);
-            if (Volatile.Read(ref _generation) == seen && !_disposed)
+            while (!HasWork(seen) && !_disposed && spins++ < SpinIterations) Thread.SpinWait(8);
+            if (!HasWork(seen) && !_disposed)
             {
                 lock (_gate)
                 {
-                    // The increment is a full fence, pairing with the one in Run: either Run sees a sleeper
-                    // and pulses, or this thread sees the new generation before waiting.
+                    // The increment is a full fence, pairing with the exchange in Run: either Run sees a
+                    // sleeper and pulses, or this thread sees the new work before waiting.
                     Interlocked.Increment(ref _sleepers);
-                    while (Volatile.Read(ref _generation) == seen && !_disposed) Monitor.Wait(_gate);
+                    while (!HasWork(seen) && !_disposed) Monitor.Wait(_gate);
                     Interlocked.Decrement(ref _sleepers);
                 }
             }
-            if (_disposed) return;
-            seen = Volatile.Read(ref _generation);
-            RunTasks(workerIndex);
-            Interlocked.Decrement(ref _busyWorkers);
+            RunTasks(scratch);
+            seen = Volatile.Read(ref _work); // exhausted: wait for a different word
         }
     }
 
