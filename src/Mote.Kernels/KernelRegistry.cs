@@ -1,4 +1,7 @@
+using Mote.Kernels.Convolution;
 using Mote.Kernels.Gemm;
+using Mote.Kernels.Pooling;
+using Mote.Kernels.Simd;
 
 namespace Mote.Kernels;
 
@@ -7,11 +10,11 @@ public enum KernelFamily
 {
     /// <summary><see cref="SgemmKernel"/>.</summary>
     Sgemm,
-    /// <summary>Depthwise 2-D convolution.</summary>
+    /// <summary><see cref="DepthwiseConv2DKernel"/>.</summary>
     DepthwiseConv2D,
-    /// <summary>2-D max and average pooling.</summary>
+    /// <summary><see cref="Pool2DKernel"/>.</summary>
     Pool2D,
-    /// <summary>Standalone activation.</summary>
+    /// <summary><see cref="ActivationKernel"/>.</summary>
     Activation,
 }
 
@@ -42,6 +45,33 @@ public static class KernelRegistry
 
         foreach (SgemmKernel k in new[] { new SgemmReferenceKernel(), SgemmVector128.Create(), SgemmAvx2.Create(), SgemmAvx512.Create() })
             Add(KernelFamily.Sgemm, k.Tier, k, k.Name);
+
+        foreach (DepthwiseConv2DKernel k in new DepthwiseConv2DKernel[]
+        {
+            new DepthwiseConv2DReferenceKernel(),
+            new DepthwiseConv2DSimd<F32x4>("DepthwiseConv2DVector128", KernelTier.Vector128),
+            new DepthwiseConv2DSimd<F32x8>("DepthwiseConv2DAvx2", KernelTier.Avx2),
+            new DepthwiseConv2DSimd<F32x16>("DepthwiseConv2DAvx512", KernelTier.Avx512),
+        })
+            Add(KernelFamily.DepthwiseConv2D, k.Tier, k, k.Name);
+
+        foreach (Pool2DKernel k in new Pool2DKernel[]
+        {
+            new Pool2DReferenceKernel(),
+            new Pool2DSimd<F32x4>("Pool2DVector128", KernelTier.Vector128),
+            new Pool2DSimd<F32x8>("Pool2DAvx2", KernelTier.Avx2),
+            new Pool2DSimd<F32x16>("Pool2DAvx512", KernelTier.Avx512),
+        })
+            Add(KernelFamily.Pool2D, k.Tier, k, k.Name);
+
+        foreach (ActivationKernel k in new ActivationKernel[]
+        {
+            new ActivationReferenceKernel(),
+            new ActivationSimdKernel<F32x4>("ActivationVector128", KernelTier.Vector128),
+            new ActivationSimdKernel<F32x8>("ActivationAvx2", KernelTier.Avx2),
+            new ActivationSimdKernel<F32x16>("ActivationAvx512", KernelTier.Avx512),
+        })
+            Add(KernelFamily.Activation, k.Tier, k, k.Name);
         return list.ToArray();
     }
 }

@@ -1,4 +1,6 @@
+using Mote.Kernels.Convolution;
 using Mote.Kernels.Gemm;
+using Mote.Kernels.Pooling;
 
 namespace Mote.Kernels;
 
@@ -16,6 +18,9 @@ public sealed class KernelSet
         Features = features;
         _chosen = chosen;
         Sgemm = (SgemmKernel)chosen[KernelFamily.Sgemm].Kernel;
+        DepthwiseConv2D = (DepthwiseConv2DKernel)chosen[KernelFamily.DepthwiseConv2D].Kernel;
+        Pool2D = (Pool2DKernel)chosen[KernelFamily.Pool2D].Kernel;
+        Activation = (ActivationKernel)chosen[KernelFamily.Activation].Kernel;
     }
 
     /// <summary>The features the variants were chosen for.</summary>
@@ -23,6 +28,15 @@ public sealed class KernelSet
 
     /// <summary>Single-precision GEMM.</summary>
     public SgemmKernel Sgemm { get; }
+
+    /// <summary>Depthwise 2-D convolution with fused bias and activation.</summary>
+    public DepthwiseConv2DKernel DepthwiseConv2D { get; }
+
+    /// <summary>Max, average and global pooling.</summary>
+    public Pool2DKernel Pool2D { get; }
+
+    /// <summary>Standalone in-place activation.</summary>
+    public ActivationKernel Activation { get; }
 
     /// <summary>Picks, for every family, the widest variant that <paramref name="features"/> supports.</summary>
     public static KernelSet Create(CpuFeatures features)

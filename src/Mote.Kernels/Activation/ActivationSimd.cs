@@ -42,15 +42,17 @@ internal static class ActivationSimd
     private static TV Tanh<TV>(TV x) where TV : unmanaged, ISimdF32<TV>
     {
         // Large |x|: (1 − e^−2|x|)/(1 + e^−2|x|) with the sign of x (never overflows).
-        // Small |x|: that difference cancels, so use the odd Taylor series to x^7 (error < 1e-9 relative below 1/8).
+        // Small |x|: that difference cancels, so use the odd Taylor series to x^11 (truncation < 3e-9 relative below 0.3).
         TV ax = TV.Abs(x);
         TV t = TV.Exp(TV.Multiply(ax, TV.Splat(-2f)));
         TV one = TV.Splat(1f);
         TV big = TV.CopySign(TV.Divide(TV.Subtract(one, t), TV.Add(one, t)), x);
         TV x2 = TV.Multiply(x, x);
-        TV p = TV.MultiplyAdd(x2, TV.Splat(-17f / 315f), TV.Splat(2f / 15f));
+        TV p = TV.MultiplyAdd(x2, TV.Splat(-1382f / 155925f), TV.Splat(62f / 2835f));
+        p = TV.MultiplyAdd(x2, p, TV.Splat(-17f / 315f));
+        p = TV.MultiplyAdd(x2, p, TV.Splat(2f / 15f));
         p = TV.MultiplyAdd(x2, p, TV.Splat(-1f / 3f));
         p = TV.MultiplyAdd(TV.Multiply(x2, x), p, x);
-        return TV.Select(TV.LessThan(ax, TV.Splat(0.125f)), p, big);
+        return TV.Select(TV.LessThan(ax, TV.Splat(0.3f)), p, big);
     }
 }

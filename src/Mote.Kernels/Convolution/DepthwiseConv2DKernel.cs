@@ -1,0 +1,111 @@
+using Mote.Kernels.Simd;
+using Mote.Kernels.Threading;
+
+namespace Mote.Kernels.Convolution;
+
+/// <summary>
+/// Depthwise 2-D convolution (groups = input channels) of one image, with bias and activation fused:
+/// <c>y[oc, oy, ox] = act(bias[oc] + Σ_{ky,kx} x[oc / multiplier, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw] · w[oc, ky, kx])</c>.
+/// </summary>
+/// <remarks>
+/// Layout: input = <c>channels</c> planes of H×W; weights = [channels·multiplier, kh, kw]; bias =
+/// [channels·multiplier] or empty (zero); output = channels·multiplier planes of OH×OW. Output channel oc
+/// reads input channel oc / multiplier (ONNX Conv with group = C and M = C·multiplier). All dense NCHW, no
+/// alignment required, output must not overlap the others. With a pool, channels are split across threads;
+/// every channel is computed the same way whatever the thread count.
+/// </remarks>
+public abstract unsafe class DepthwiseConv2DKernel
+{
+    /// <summary>Variant name.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The instruction-set tier.</summary>
+    public abstract KernelTier Tier { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+
+    /// <summary>Computes the convolution (see the type remarks for layout).</summary>
+    public void Compute(ReadOnlySpan<float> input, int channels, int multiplier, in Window2D window,
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Activation activation, Span<float> output, KernelThreadPool? pool = null)
+    {
+        window.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(channels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(multiplier, 1);
+        int outChannels = channels * multiplier;
+        if (input.Length < (long)channels * window.InputSize) throw new ArgumentException("Input is smaller than channels·H·W.", nameof(input));
+        if (weights.Length < (long)outChannels * window.KernelSize) throw new ArgumentException("Weights are smaller than channels·multiplier·kh·kw.", nameof(weights));
+        if (bias.Length != 0 && bias.Length < outChannels) throw new ArgumentException("Bias is shorter than the output channels.", nameof(bias));
+        if (output.Length < (long)outChannels * window.OutputSize) throw new ArgumentException("Output is smaller than channels·multiplier·OH·OW.", nameof(output));
+        if (outChannels == 0 || window.OutputSize == 0) return;
+        fixed (float* x = input, w = weights, b = bias, y = output)
+        {
+            var job = new Job { X = x, W = w, B = bias.Length == 0 ? null : b, Y = y, Window = window, Multiplier = multiplier, Activation = activation, Channels = outChannels, Run = ChannelFunction };
+            int tasks = pool is null ? 1 : Math.Min(outChannels, pool.ThreadCount * 4);
+            job.Tasks = tasks;
+            if (pool is null) job.Execute(0, KernelScratch.ForCurrentThread);
+            else pool.Run(job, tasks);
+        }
+    }
+
+    /// <summary>The variant's static worker: computes output channels [first, end) of a job.</summary>
+    internal abstract delegate*<in Job, int, int, void> ChannelFunction { get; }
+
+    internal struct Job : IParallelTask
+    {
+        public float* X, W, B, Y;
+        public Window2D Window;
+        public int Multiplier, Channels, Tasks;
+        public Activation Activation;
+        public delegate*<in Job, int, int, void> Run;
+
+        public readonly void Execute(int taskIndex, KernelScratch scratch)
+        {
+            int first = (int)((long)Channels * taskIndex / Tasks), end = (int)((long)Channels * (taskIndex + 1) / Tasks);
+            Run(in this, first, end);
+        }
+    }
+}
+
+/// <summary>The reference as a kernel-table variant.</summary>
+internal sealed unsafe class DepthwiseConv2DReferenceKernel : DepthwiseConv2DKernel
+{
+    public override string Name => "DepthwiseConv2DReference";
+
+    public override KernelTier Tier => KernelTier.Reference;
+
+    internal override delegate*<in Job, int, int, void> ChannelFunction => &Channels;
+
+    private static void Channels(in Job job, int first, int end)
+    {
+        Window2D w = job.Window;
+        for (int oc = first; oc < end; oc++)
+        {
+            var input = new ReadOnlySpan<float>(job.X + (nint)(oc / job.Multiplier) * w.InputSize, w.InputSize);
+            var weights = new ReadOnlySpan<float>(job.W + (nint)oc * w.KernelSize, w.KernelSize);
+            var output = new Span<float>(job.Y + (nint)oc * w.OutputSize, w.OutputSize);
+            DepthwiseConv2DReference.Plane(input, in w, weights, job.B == null ? 0f : job.B[oc], job.Activation, output);
+        }
+    }
+}
+
+/// <summary>Depthwise convolution on one vector ISA through <see cref="WindowDriver{TV, TOp}"/>.</summary>
+internal sealed unsafe class DepthwiseConv2DSimd<TV>(string name, KernelTier tier) : DepthwiseConv2DKernel
+    where TV : unmanaged, ISimdF32<TV>
+{
+    public override string Name => name;
+
+    public override KernelTier Tier => tier;
+
+    internal override delegate*<in Job, int, int, void> ChannelFunction => &Channels;
+
+    private static void Channels(in Job job, int first, int end)
+    {
+        Window2D w = job.Window;
+        for (int oc = first; oc < end; oc++)
+        {
+            var op = new DepthwiseOp<TV> { Weights = job.W + (nint)oc * w.KernelSize, Bias = job.B == null ? 0f : job.B[oc], Activation = job.Activation };
+            WindowDriver<TV, DepthwiseOp<TV>>.Plane(job.X + (nint)(oc / job.Multiplier) * w.InputSize, job.Y + (nint)oc * w.OutputSize, in w, in op);
+        }
+    }
+}
