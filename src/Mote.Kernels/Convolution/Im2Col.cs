@@ -71,7 +71,7 @@ public static class Im2Col
                 seg[hi..].Clear();
                 int ix = (ox0 + lo) * w.StrideWidth - w.PadLeft + kx * w.DilationWidth;
                 ReadOnlySpan<float> src = plane.Slice(iy * w.InputWidth);
-                if (w.StrideWidth == 1) src.Slice(ix, hi - lo).CopyTo(seg[lo..hi]);
+                if (hi > lo && w.StrideWidth == 1) src.Slice(ix, hi - lo).CopyTo(seg[lo..hi]);
                 else for (int i = lo; i < hi; i++, ix += w.StrideWidth) seg[i] = src[ix];
             }
             pos += n;
