@@ -23,6 +23,7 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
     where TCols : struct, IConstant
 {
     private const int SmallM = 4;
+    private const int InPlaceMaxRows = 256;
 
     private readonly Blocking _blocking;
 
@@ -119,6 +120,10 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
     {
         TV* acc = stackalloc TV[MR * TCols.Value];
         int K = g.K;
+        // Packing B costs a pass over K×N that only pays off when many A panels reuse it; with few rows
+        // (convolution: M = output channels) the microkernel reads full panels of a row-major B in place.
+        // Row strides that are multiples of 1 KiB would make a panel's rows share L1 sets, so those pack.
+        bool bInPlace = g.PackedB == null && !g.TransB && g.M <= InPlaceMaxRows && g.Ldb % 256 != 0;
         for (int jc = n0; jc < n1; jc += bk.NC)
         {
             int nc = Math.Min(bk.NC, n1 - jc);
@@ -127,8 +132,9 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
             {
                 int kc = Math.Min(bk.KC, K - pc);
                 var flags = Flags(in g, pc, kc);
-                float* bBlock;
-                nint bPanelStride;
+                float* bBlock = null;
+                nint bPanelStride = 0;
+                int inPlaceEnd = jc; // columns [jc, inPlaceEnd) are read from B itself
                 if (g.PackedB != null)
                 {
                     bPanelStride = (nint)K * NR;
@@ -136,10 +142,16 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
                 }
                 else
                 {
-                    bPanelStride = (nint)kc * NR;
-                    bBlock = scratch.B((long)(nc + NR - 1) / NR * bPanelStride);
-                    float* src = g.TransB ? g.B + jc * g.Ldb : g.B + jc;
-                    SgemmPacking.PackB(src, g.Ldb, g.TransB, nc, pc, kc, NR, bBlock);
+                    if (bInPlace) inPlaceEnd = jc + nc / NR * NR;
+                    int packFrom = inPlaceEnd, cols = jc + nc - packFrom;
+                    if (cols > 0)
+                    {
+                        bPanelStride = (nint)kc * NR;
+                        bBlock = scratch.B((long)(cols + NR - 1) / NR * bPanelStride);
+                        float* src = g.TransB ? g.B + packFrom * g.Ldb : g.B + packFrom;
+                        SgemmPacking.PackB(src, g.Ldb, g.TransB, cols, pc, kc, NR, bBlock);
+                        bBlock -= (packFrom - jc) / NR * bPanelStride; // so that panel index (jr / NR) still works
+                    }
                 }
 
                 for (int ic = m0; ic < m1; ic += bk.MC)
@@ -163,13 +175,15 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
                     for (int jr = 0; jr < nc; jr += NR)
                     {
                         int nr = Math.Min(NR, nc - jr);
-                        float* bPanel = bBlock + (jr / NR) * bPanelStride;
+                        bool inPlace = jc + jr < inPlaceEnd;
+                        float* bPanel = inPlace ? g.B + pc * g.Ldb + jc + jr : bBlock + (jr / NR) * bPanelStride;
+                        nint bStep = inPlace ? g.Ldb : NR;
                         int col = jc + jr;
                         float* colBias = g.BiasKind == GemmBiasKind.PerColumn ? g.Bias + col : null;
                         for (int ir = 0; ir < mc; ir += MR)
                         {
                             int row = ic + ir;
-                            SgemmMicroKernel<TV, TRows, TCols>.Run<C1>(kc, aBlock + (ir / MR) * aPanelStride, 1, MR, bPanel, NR, acc);
+                            SgemmMicroKernel<TV, TRows, TCols>.Run<C1>(kc, aBlock + (ir / MR) * aPanelStride, 1, MR, bPanel, bStep, acc);
                             float* rowBias = g.BiasKind == GemmBiasKind.PerRow ? g.Bias + row : null;
                             GemmTileStore.Store(acc, TCols.Value, Math.Min(MR, mc - ir), nr, g.C + row * g.Ldc + col, g.Ldc, rowBias, colBias, in flags);
                         }
