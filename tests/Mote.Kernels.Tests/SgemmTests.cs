@@ -98,6 +98,22 @@ public class SgemmTests
             }
     }
 
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void BothWaysOfReadingBMatchReference(string name)
+    {
+        // B is read in place for few rows and packed for many rows or for 1 KiB-multiple row strides.
+        if (Kernel(name) is not { } kernel) return;
+        foreach (var (m, n, k, pad) in new[] { (300, 70, 40, 3), (20, 256, 70, 0), (20, 250, 70, 6), (257, 97, 129, 0) })
+        {
+            var c = new GemmCase { M = m, N = n, K = k, Pad = pad, BiasKind = GemmBiasKind.PerRow, Activation = Activation.LeakyRelu(0.2f) };
+            float[] general = c.Run(kernel);
+            c.Verify(general, kernel.Name);
+            Assert.Equal(general, c.Run(kernel, GemmEntry.PackedA));
+            Assert.Equal(general, c.Run(kernel, GemmEntry.PackedB));
+        }
+    }
+
     [Fact]
     public void PackedOperandFromAnotherVariantIsRejected()
     {
