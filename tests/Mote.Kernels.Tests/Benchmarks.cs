@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
+using Mote.Kernels.Convolution;
 using Mote.Kernels.Gemm;
 using Mote.Kernels.Threading;
 using Xunit.Abstractions;
@@ -117,6 +118,38 @@ public class Benchmarks(ITestOutputHelper output)
                     double g = Measure(kernel, s.M, s.N, s.K, s.Entry, threads == 1 ? null : pool);
                     output.WriteLine($"{v.Name,-20} {s.Name,-45} threads={threads}: {g,7:F1} GFLOP/s");
                 }
+            }
+        }
+    }
+
+    [Fact]
+    public void DepthwiseThroughput()
+    {
+        if (!Enabled) { output.WriteLine("set MOTE_BENCH=1 to run"); return; }
+        var shapes = new (string Name, int C, Window2D W)[]
+        {
+            ("dw3x3 s1 32x120x160", 32, Window2D.Create(120, 160, 3, 3, 1, 1, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)),
+            ("dw3x3 s2 64x120x160", 64, Window2D.Create(120, 160, 3, 3, 2, 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)),
+            ("dw3x3 s1 256x15x20", 256, Window2D.Create(15, 20, 3, 3, 1, 1, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)),
+            ("dw5x5 s1 96x40x40", 96, Window2D.Create(40, 40, 5, 5, 1, 1, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2)),
+        };
+        foreach (var v in TestData.Runnable(KernelFamily.DepthwiseConv2D))
+        {
+            var kernel = (DepthwiseConv2DKernel)v.Kernel;
+            foreach (var s in shapes)
+            {
+                float[] x = TestData.Random(s.C * s.W.InputSize, 1), w = TestData.Random(s.C * s.W.KernelSize, 2), b = new float[s.C];
+                float[] y = new float[s.C * s.W.OutputSize];
+                double best = double.MaxValue;
+                for (int rep = 0; rep < 15; rep++)
+                {
+                    int iters = 0;
+                    var sw = Stopwatch.StartNew();
+                    do { kernel.Compute(x, s.C, 1, s.W, w, b, Activation.Relu, y); iters++; } while (sw.Elapsed.TotalSeconds < 0.04);
+                    best = Math.Min(best, sw.Elapsed.TotalSeconds / iters);
+                }
+                double flops = 2.0 * s.C * s.W.OutputSize * s.W.KernelSize;
+                output.WriteLine($"{v.Name,-26} {s.Name,-24}: {flops / best / 1e9,6:F1} GFLOP/s ({best * 1e6:F0} µs)");
             }
         }
     }

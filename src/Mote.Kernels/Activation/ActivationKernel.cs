@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mote.Kernels.Simd;
 
 namespace Mote.Kernels;
@@ -43,6 +44,7 @@ internal sealed unsafe class ActivationSimdKernel<TV>(string name, KernelTier ti
 
     public override KernelTier Tier => tier;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Apply(Activation activation, Span<float> data)
     {
         if (activation.IsNone) return;

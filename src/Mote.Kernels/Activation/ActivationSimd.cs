@@ -11,6 +11,8 @@ namespace Mote.Kernels;
 /// </summary>
 internal static class ActivationSimd
 {
+    /// <summary>The activation of every lane. None, Relu and Clip are inlined at the call site; the rest is a call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV>(TV x, Activation act) where TV : unmanaged, ISimdF32<TV>
     {
         switch (act.Kind)
@@ -18,6 +20,15 @@ internal static class ActivationSimd
             case ActivationKind.None: return x;
             case ActivationKind.Relu: return TV.Max(x, TV.Zero);
             case ActivationKind.Clip: return TV.Min(TV.Max(x, TV.Splat(act.P0)), TV.Splat(act.P1));
+            default: return ApplyOther(x, act);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static TV ApplyOther<TV>(TV x, Activation act) where TV : unmanaged, ISimdF32<TV>
+    {
+        switch (act.Kind)
+        {
             // x < 0 is false for NaN, so NaN passes through as in the reference.
             case ActivationKind.LeakyRelu: return TV.Select(TV.LessThan(x, TV.Zero), TV.Multiply(x, TV.Splat(act.P0)), x);
             case ActivationKind.Sigmoid: return Sigmoid(x);

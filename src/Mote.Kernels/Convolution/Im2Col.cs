@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Mote.Kernels.Convolution;
 
 /// <summary>
@@ -49,6 +50,7 @@ public static class Im2Col
     }
 
     // One im2col row: for each output row segment, a zero prefix, a strided (or contiguous) copy, a zero suffix.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillRow(ReadOnlySpan<float> plane, in Window2D w, int ky, int kx, int start, Span<float> dst)
     {
         int ow = Math.Max(w.OutputWidth, 1);
@@ -78,6 +80,7 @@ public static class Im2Col
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddRow(ReadOnlySpan<float> src, in Window2D w, int ky, int kx, int start, Span<float> plane)
     {
         int ow = Math.Max(w.OutputWidth, 1);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Mote.Kernels.Gemm;
 using Mote.Kernels.Simd;
 
 namespace Mote.Kernels.Convolution;
@@ -5,8 +7,8 @@ namespace Mote.Kernels.Convolution;
 /// <summary>
 /// Slides a 2-D window over one plane for depthwise convolution and pooling (the op decides what a window
 /// computes). Per output row, the taps that fall outside the input rows are skipped, so no padded copy is
-/// made. Columns whose whole window lies inside the input row (the interior) are computed a vector of
-/// outputs at a time when the horizontal stride is 1 or 2 (stride 2 loads even lanes); the last interior
+/// made. Columns whose whole window lies inside the input row (the interior) are computed several vectors
+/// of outputs at a time when the horizontal stride is 1 or 2 (stride 2 loads even lanes); the last interior
 /// vector overlaps the previous one instead of a scalar tail. The few border columns, and other strides,
 /// take the scalar path, which folds taps in the same order.
 /// </summary>
@@ -18,117 +20,144 @@ internal static unsafe class WindowDriver<TV, TOp>
     where TV : unmanaged, ISimdF32<TV>
     where TOp : struct, IWindowOp<TV>
 {
-    public static void Plane(float* input, float* output, in Window2D w, in TOp op)
+    // The geometry as plain locals: the JIT keeps them in registers, which it will not do for fields read
+    // through an `in` reference while the loops store through float pointers.
+    private struct Geometry
     {
-        int kw = w.KernelWidth, sw = w.StrideWidth, dw = w.DilationWidth, pl = w.PadLeft;
-        int lanes = TV.Count;
-        // Interior columns: ox·sw − pl ≥ 0 and ox·sw − pl + (kw−1)·dw ≤ W − 1.
-        int oxL = Math.Min(w.OutputWidth, (pl + sw - 1) / sw);
-        int right = w.InputWidth - 1 + pl - (kw - 1) * dw;
-        int oxR = right < 0 ? 0 : Math.Min(w.OutputWidth, right / sw + 1);
-        if (oxR < oxL) oxR = oxL;
-        bool vector = (sw == 1 || sw == 2) && oxR - oxL >= lanes;
-
-        for (int oy = 0; oy < w.OutputHeight; oy++)
-        {
-            int y0 = oy * w.StrideHeight - w.PadTop;
-            int kyLo = 0, kyHi = w.KernelHeight, paddedKy = 0;
-            while (kyLo < kyHi && y0 + kyLo * w.DilationHeight < 0) kyLo++;
-            while (kyHi > kyLo && y0 + (kyHi - 1) * w.DilationHeight >= w.InputHeight) kyHi--;
-            for (int ky = 0; ky < w.KernelHeight; ky++)
-            {
-                int iy = y0 + ky * w.DilationHeight;
-                if (iy >= -w.PadTop && iy < w.InputHeight + w.PadBottom) paddedKy++;
-            }
-            var rows = new Rows { Input = input, Y0 = y0, KyLo = kyLo, KyHi = kyHi, PaddedKy = paddedKy };
-            float* outRow = output + (nint)oy * w.OutputWidth;
-
-            if (!vector)
-            {
-                for (int ox = 0; ox < w.OutputWidth; ox++) outRow[ox] = Pixel(in rows, ox, in w, in op);
-                continue;
-            }
-            for (int ox = 0; ox < oxL; ox++) outRow[ox] = Pixel(in rows, ox, in w, in op);
-            int x = oxL;
-            for (; x + 2 * lanes <= oxR; x += 2 * lanes) Vectors2(in rows, x, outRow, in w, in op);
-            for (; x + lanes <= oxR; x += lanes) TV.Store(outRow + x, Vector(in rows, x, in w, in op));
-            if (x < oxR) TV.Store(outRow + oxR - lanes, Vector(in rows, oxR - lanes, in w, in op));
-            for (int ox = oxR; ox < w.OutputWidth; ox++) outRow[ox] = Pixel(in rows, ox, in w, in op);
-        }
+        public int H, W, OW, Kh, Kw, Sw, Dw, Pl, Pr;
     }
 
     private struct Rows
     {
         public float* Input;
-        public int Y0, KyLo, KyHi, PaddedKy;
+        public int Y0, Dh, KyLo, KyHi, PaddedKy;
     }
 
-    private static float Pixel(in Rows r, int ox, in Window2D w, in TOp op)
+    public static void Plane(float* input, float* output, in Window2D w, in TOp op)
+    {
+        if (w.StrideWidth == 1) Plane<C1>(input, output, in w, in op);
+        else if (w.StrideWidth == 2) Plane<C2>(input, output, in w, in op);
+        else Plane<C0>(input, output, in w, in op);
+    }
+
+    /// <typeparam name="TStride">Horizontal stride 1 or 2 (vector interior), or <see cref="C0"/> for scalar only.</typeparam>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Plane<TStride>(float* input, float* output, in Window2D w, in TOp op) where TStride : struct, IConstant
+    {
+        var g = new Geometry
+        {
+            H = w.InputHeight, W = w.InputWidth, OW = w.OutputWidth, Kh = w.KernelHeight, Kw = w.KernelWidth,
+            Sw = w.StrideWidth, Dw = w.DilationWidth, Pl = w.PadLeft, Pr = w.PadRight,
+        };
+        int lanes = TV.Count;
+        // Interior columns: ox·sw − pl ≥ 0 and ox·sw − pl + (kw−1)·dw ≤ W − 1.
+        int oxL = Math.Min(g.OW, (g.Pl + g.Sw - 1) / g.Sw);
+        int right = g.W - 1 + g.Pl - (g.Kw - 1) * g.Dw;
+        int oxR = right < 0 ? 0 : Math.Min(g.OW, right / g.Sw + 1);
+        if (oxR < oxL) oxR = oxL;
+        bool vector = TStride.Value != 0 && oxR - oxL >= lanes;
+
+        for (int oy = 0; oy < w.OutputHeight; oy++)
+        {
+            int y0 = oy * w.StrideHeight - w.PadTop, dh = w.DilationHeight;
+            int kyLo = 0, kyHi = g.Kh, paddedKy = 0;
+            while (kyLo < kyHi && y0 + kyLo * dh < 0) kyLo++;
+            while (kyHi > kyLo && y0 + (kyHi - 1) * dh >= g.H) kyHi--;
+            for (int ky = 0; ky < g.Kh; ky++)
+            {
+                int iy = y0 + ky * dh;
+                if (iy >= -w.PadTop && iy < g.H + w.PadBottom) paddedKy++;
+            }
+            var rows = new Rows { Input = input, Y0 = y0, Dh = dh, KyLo = kyLo, KyHi = kyHi, PaddedKy = paddedKy };
+            float* outRow = output + (nint)oy * g.OW;
+
+            if (!vector)
+            {
+                for (int ox = 0; ox < g.OW; ox++) outRow[ox] = Pixel(rows, ox, g, in op);
+                continue;
+            }
+            for (int ox = 0; ox < oxL; ox++) outRow[ox] = Pixel(rows, ox, g, in op);
+            int x = oxL;
+            for (; x + 4 * lanes <= oxR; x += 4 * lanes) Vectors4<TStride>(rows, x, outRow, g, in op);
+            for (; x + lanes <= oxR; x += lanes) Vector<TStride>(rows, x, outRow, g, in op);
+            if (x < oxR) Vector<TStride>(rows, oxR - lanes, outRow, g, in op);
+            for (int ox = oxR; ox < g.OW; ox++) outRow[ox] = Pixel(rows, ox, g, in op);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float Pixel(Rows r, int ox, Geometry g, in TOp op)
     {
         float acc = op.Start();
-        int x0 = ox * w.StrideWidth - w.PadLeft;
+        int x0 = ox * g.Sw - g.Pl;
         int valid = 0, padded = 0;
-        for (int kx = 0; kx < w.KernelWidth; kx++)
+        for (int kx = 0; kx < g.Kw; kx++)
         {
-            int ix = x0 + kx * w.DilationWidth;
-            if (ix >= 0 && ix < w.InputWidth) valid++;
-            if (ix >= -w.PadLeft && ix < w.InputWidth + w.PadRight) padded++;
+            int ix = x0 + kx * g.Dw;
+            if (ix >= 0 && ix < g.W) valid++;
+            if (ix >= -g.Pl && ix < g.W + g.Pr) padded++;
         }
         for (int ky = r.KyLo; ky < r.KyHi; ky++)
         {
-            float* row = r.Input + (nint)(r.Y0 + ky * w.DilationHeight) * w.InputWidth;
-            for (int kx = 0; kx < w.KernelWidth; kx++)
+            float* row = r.Input + (nint)(r.Y0 + ky * r.Dh) * g.W;
+            for (int kx = 0; kx < g.Kw; kx++)
             {
-                int ix = x0 + kx * w.DilationWidth;
-                if ((uint)ix < (uint)w.InputWidth) acc = op.Step(acc, row[ix], ky * w.KernelWidth + kx);
+                int ix = x0 + kx * g.Dw;
+                if ((uint)ix < (uint)g.W) acc = op.Step(acc, row[ix], ky * g.Kw + kx);
             }
         }
         return op.Finish(acc, (r.KyHi - r.KyLo) * valid, r.PaddedKy * padded);
     }
 
-    private static TV Vector(in Rows r, int ox, in Window2D w, in TOp op)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Load<TStride>(float* p) where TStride : struct, IConstant =>
+        TStride.Value == 2 ? TV.LoadEven(p) : TV.Load(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Vector<TStride>(Rows r, int ox, float* outRow, Geometry g, in TOp op) where TStride : struct, IConstant
     {
-        TV acc = op.StartVector();
-        bool stride2 = w.StrideWidth == 2;
-        int x0 = ox * w.StrideWidth - w.PadLeft;
+        TOp o = op; // a local copy keeps the op's fields in registers
+        TV acc = o.StartVector();
+        float* x0 = r.Input + ox * TStride.Value - g.Pl;
         for (int ky = r.KyLo; ky < r.KyHi; ky++)
         {
-            float* p = r.Input + (nint)(r.Y0 + ky * w.DilationHeight) * w.InputWidth + x0;
-            int tap = ky * w.KernelWidth;
-            for (int kx = 0; kx < w.KernelWidth; kx++, p += w.DilationWidth)
-                acc = op.Step(acc, stride2 ? TV.LoadEven(p) : TV.Load(p), tap + kx);
+            float* p = x0 + (nint)(r.Y0 + ky * r.Dh) * g.W;
+            int tap = ky * g.Kw;
+            for (int kx = 0; kx < g.Kw; kx++, p += g.Dw) acc = o.Step(acc, Load<TStride>(p), tap + kx);
         }
-        return op.Finish(acc, (r.KyHi - r.KyLo) * w.KernelWidth, r.PaddedKy * w.KernelWidth);
+        TV.Store(outRow + ox, o.Finish(acc, (r.KyHi - r.KyLo) * g.Kw, r.PaddedKy * g.Kw));
     }
 
-    // Two independent accumulators: hides the add/FMA latency that a single chain of taps would expose.
-    private static void Vectors2(in Rows r, int ox, float* outRow, in Window2D w, in TOp op)
+    // Four independent accumulators hide the FMA/add latency a single chain of taps would expose, and each
+    // tap's weight is broadcast once for all four.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Vectors4<TStride>(Rows r, int ox, float* outRow, Geometry g, in TOp op) where TStride : struct, IConstant
     {
-        TV a0 = op.StartVector(), a1 = a0;
-        bool stride2 = w.StrideWidth == 2;
+        TOp o = op; // a local copy keeps the op's fields in registers
+        TV a0 = o.StartVector(), a1 = a0, a2 = a0, a3 = a0;
         int lanes = TV.Count;
-        int x0 = ox * w.StrideWidth - w.PadLeft;
-        nint step1 = (nint)lanes * w.StrideWidth;
+        nint step = (nint)lanes * TStride.Value;
+        float* x0 = r.Input + ox * TStride.Value - g.Pl;
         for (int ky = r.KyLo; ky < r.KyHi; ky++)
         {
-            float* p = r.Input + (nint)(r.Y0 + ky * w.DilationHeight) * w.InputWidth + x0;
-            int tap = ky * w.KernelWidth;
-            for (int kx = 0; kx < w.KernelWidth; kx++, p += w.DilationWidth)
+            float* p = x0 + (nint)(r.Y0 + ky * r.Dh) * g.W;
+            int tap = ky * g.Kw;
+            for (int kx = 0; kx < g.Kw; kx++, p += g.Dw)
             {
-                if (stride2)
-                {
-                    a0 = op.Step(a0, TV.LoadEven(p), tap + kx);
-                    a1 = op.Step(a1, TV.LoadEven(p + step1), tap + kx);
-                }
-                else
-                {
-                    a0 = op.Step(a0, TV.Load(p), tap + kx);
-                    a1 = op.Step(a1, TV.Load(p + step1), tap + kx);
-                }
+                a0 = o.Step(a0, Load<TStride>(p), tap + kx);
+                a1 = o.Step(a1, Load<TStride>(p + step), tap + kx);
+                a2 = o.Step(a2, Load<TStride>(p + 2 * step), tap + kx);
+                a3 = o.Step(a3, Load<TStride>(p + 3 * step), tap + kx);
             }
         }
-        int valid = (r.KyHi - r.KyLo) * w.KernelWidth, padded = r.PaddedKy * w.KernelWidth;
-        TV.Store(outRow + ox, op.Finish(a0, valid, padded));
-        TV.Store(outRow + ox + lanes, op.Finish(a1, valid, padded));
+        // Raw sums first, then finish from L1: a finishing call (Sigmoid, Tanh…) while four accumulators are
+        // live would make the register allocator spill them inside the tap loop.
+        float* y = outRow + ox;
+        TV.Store(y, a0);
+        TV.Store(y + lanes, a1);
+        TV.Store(y + 2 * lanes, a2);
+        TV.Store(y + 3 * lanes, a3);
+        int valid = (r.KyHi - r.KyLo) * g.Kw, padded = r.PaddedKy * g.Kw;
+        for (int i = 0; i < 4; i++, y += lanes) TV.Store(y, o.Finish(TV.Load(y), valid, padded));
     }
 }

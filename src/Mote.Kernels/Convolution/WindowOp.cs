@@ -32,7 +32,8 @@ internal unsafe struct DepthwiseOp<TV> : IWindowOp<TV> where TV : unmanaged, ISi
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly TV Step(TV acc, TV x, int tap) => TV.MultiplyAdd(x, TV.Splat(Weights[tap]), acc);
     public readonly float Finish(float acc, int valid, int padded) => Activation.Apply(acc);
-    public readonly TV Finish(TV acc, int valid, int padded) => Activation.IsNone ? acc : ActivationSimd.Apply(acc, Activation);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TV Finish(TV acc, int valid, int padded) => ActivationSimd.Apply(acc, Activation);
 }
 
 /// <summary>Max pooling: the largest tap inside the input (−∞ if none); NaN propagates.</summary>

@@ -22,6 +22,7 @@ internal struct GemmTileFlags
 /// </summary>
 internal static unsafe class GemmTileStore
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Store<TV>(TV* acc, int cols, int mr, int nr, float* c, nint ldc,
         float* rowBias, float* colBias, in GemmTileFlags f) where TV : unmanaged, ISimdF32<TV>
     {

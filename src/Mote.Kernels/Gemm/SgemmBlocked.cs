@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mote.Kernels.Simd;
 using Mote.Kernels.Threading;
 
@@ -116,6 +117,7 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocked(in GemmArgs g, in Blocking bk, int m0, int m1, int n0, int n1, KernelScratch scratch)
     {
         TV* acc = stackalloc TV[MR * TCols.Value];
@@ -195,6 +197,7 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
     }
 
     // M ≤ 4 rows, A read in place: a microkernel exactly TM rows tall, no A packing, B in place when possible.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SmallRows<TM>(in GemmArgs g, in Blocking bk, int n0, int n1, KernelScratch scratch)
         where TM : struct, IConstant
     {

@@ -24,6 +24,7 @@ internal static unsafe class SgemmMicroKernel<TV, TRows, TCols>
     where TRows : struct, IConstant
     where TCols : struct, IConstant
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TPacked>(int kc, float* a, nint aRow, nint aStep, float* b, nint bStep, TV* acc)
         where TPacked : struct, IConstant
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Mote.Kernels.Gemm;
 
 /// <summary>
@@ -36,6 +37,7 @@ internal static unsafe class SgemmPacking
     }
 
     // Source lanes are contiguous: kc rows of n floats (row stride ld) → kc rows of tile floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRows(float* src, nint ld, int n, int kc, int tile, float* dst)
     {
         for (int k = 0; k < kc; k++, src += ld, dst += tile)
@@ -46,6 +48,7 @@ internal static unsafe class SgemmPacking
     }
 
     // Source lanes are strided: n rows of kc floats (row stride ld) → kc rows of tile floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(float* src, nint ld, int n, int kc, int tile, float* dst)
     {
         if (n < tile) new Span<float>(dst, kc * tile).Clear();

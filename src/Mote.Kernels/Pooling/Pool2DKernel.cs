@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mote.Kernels.Convolution;
 using Mote.Kernels.Simd;
 using Mote.Kernels.Threading;
@@ -153,6 +154,7 @@ internal sealed unsafe class Pool2DSimd<TV>(string name, KernelTier tier) : Pool
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float GlobalMax(float* p, int n)
     {
         int lanes = TV.Count;
@@ -169,6 +171,7 @@ internal sealed unsafe class Pool2DSimd<TV>(string name, KernelTier tier) : Pool
         return Reduce(m0, true);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float GlobalSum(float* p, int n)
     {
         int lanes = TV.Count;

@@ -26,10 +26,11 @@ internal readonly unsafe struct F32x4 : ISimdF32<F32x4>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F32x4 LoadEven(float* p)
     {
-        // Evens of p[0..3] and odds of p[3..6] = p0 p2 p4 p6, without reading p[7].
-        Vector128<float> lo = Vector128.Shuffle(Vector128.Load(p), Vector128.Create(0, 2, 1, 3));
-        Vector128<float> hi = Vector128.Shuffle(Vector128.Load(p + 3), Vector128.Create(1, 3, 0, 2));
-        return new(Vector128.Create(lo.GetLower(), hi.GetLower()));
+        // Evens of p[0..3] and odds of p[3..6] = p0 p2 p4 p6, without reading p[7]: two shuffles and a
+        // blend (combining halves through GetLower/Create goes through memory on x64).
+        Vector128<float> lo = Vector128.Shuffle(Vector128.Load(p), Vector128.Create(0, 2, 0, 0));
+        Vector128<float> hi = Vector128.Shuffle(Vector128.Load(p + 3), Vector128.Create(0, 0, 1, 3));
+        return new(Vector128.ConditionalSelect(Vector128.Create(-1, -1, 0, 0).AsSingle(), lo, hi));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
