@@ -109,8 +109,8 @@ public class ConvolutionTests
             Im2Col.Build(x, ch, in win, 0, n, built, n);
             var image = new float[ch * win.InputSize];
             int half = n / 2;
-            Im2Col.Accumulate(c, n, ch, in win, 0, half, image);                // two windows of columns
-            Im2Col.Accumulate(c.AsSpan(half), n, ch, in win, half, n - half, image);
+            Col2Im.Accumulate(c, n, ch, in win, 0, half, image);                // two windows of columns
+            Col2Im.Accumulate(c.AsSpan(half), n, ch, in win, half, n - half, image);
             double lhs = 0, rhs = 0;
             for (int i = 0; i < built.Length; i++) lhs += (double)built[i] * c[i];
             for (int i = 0; i < image.Length; i++) rhs += (double)image[i] * x[i];

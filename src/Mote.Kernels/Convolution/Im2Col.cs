@@ -6,11 +6,11 @@ namespace Mote.Kernels.Convolution;
 /// <c>(c·KernelHeight + ky)·KernelWidth + kx</c>, column <c>oy·OutputWidth + ox</c> holds the input value
 /// under tap (ky, kx) of output pixel (oy, ox), or 0 in the padding. It then is the B operand (K = C·kh·kw,
 /// N = output pixels) of <c>Y = W·B</c> with the weights [Cout × C·kh·kw] as A (prepacked).
-/// <see cref="Accumulate"/> is the transpose, for ConvTranspose.
+/// <see cref="Col2Im.Accumulate"/> is the transpose, for ConvTranspose.
 /// </summary>
 /// <remarks>
-/// Layout: the image is C planes of H×W floats, contiguous (NCHW for one image and one group). Both work on
-/// a window of columns [start, start + count) so an operator can process a large image in chunks with a
+/// Layout: the image is C planes of H×W floats, contiguous (NCHW for one image and one group). Works on a
+/// window of columns [start, start + count) so an operator can process a large image in chunks with a
 /// bounded buffer; the matrix has row stride <c>ldColumns ≥ count</c>. Image and matrix must not overlap.
 /// </remarks>
 public static class Im2Col
@@ -29,23 +29,6 @@ public static class Im2Col
                     Span<float> dst = columns.Slice(row * ldColumns, count);
                     FillRow(plane, in w, ky, kx, start, dst);
                 }
-        }
-    }
-
-    /// <summary>
-    /// Adds columns [start, start+count) of a col2im matrix into the image: each entry goes to the input pixel
-    /// its tap covers (padding entries are dropped). The image is not cleared first.
-    /// </summary>
-    public static void Accumulate(ReadOnlySpan<float> columns, int ldColumns, int channels, in Window2D w, int start, int count, Span<float> image)
-    {
-        Check(image.Length, channels, in w, start, count, columns.Length, ldColumns);
-        int row = 0;
-        for (int c = 0; c < channels; c++)
-        {
-            Span<float> plane = image.Slice(c * w.InputSize, w.InputSize);
-            for (int ky = 0; ky < w.KernelHeight; ky++)
-                for (int kx = 0; kx < w.KernelWidth; kx++, row++)
-                    AddRow(columns.Slice(row * ldColumns, count), in w, ky, kx, start, plane);
         }
     }
 
@@ -80,30 +63,8 @@ public static class Im2Col
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddRow(ReadOnlySpan<float> src, in Window2D w, int ky, int kx, int start, Span<float> plane)
-    {
-        int ow = Math.Max(w.OutputWidth, 1);
-        int pos = 0, count = src.Length;
-        while (pos < count)
-        {
-            int col = start + pos;
-            int oy = col / ow, ox0 = col % ow;
-            int n = Math.Min(w.OutputWidth - ox0, count - pos);
-            int iy = oy * w.StrideHeight - w.PadTop + ky * w.DilationHeight;
-            if ((uint)iy < (uint)w.InputHeight)
-            {
-                var (lo, hi) = ValidRange(in w, kx, ox0, n);
-                int ix = (ox0 + lo) * w.StrideWidth - w.PadLeft + kx * w.DilationWidth;
-                Span<float> dst = plane.Slice(iy * w.InputWidth);
-                for (int i = lo; i < hi; i++, ix += w.StrideWidth) dst[ix] += src[pos + i];
-            }
-            pos += n;
-        }
-    }
-
     // The sub-range [lo, hi) of the n output columns starting at ox0 whose tap kx falls inside the input row.
-    private static (int Lo, int Hi) ValidRange(in Window2D w, int kx, int ox0, int n)
+    internal static (int Lo, int Hi) ValidRange(in Window2D w, int kx, int ox0, int n)
     {
         int offset = kx * w.DilationWidth - w.PadLeft; // ix = ox·stride + offset
         int s = w.StrideWidth;
@@ -113,7 +74,7 @@ public static class Im2Col
         return (lo, hi);
     }
 
-    private static void Check(int imageLength, int channels, in Window2D w, int start, int count, int columnsLength, int ld)
+    internal static void Check(int imageLength, int channels, in Window2D w, int start, int count, int columnsLength, int ld)
     {
         w.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(channels);
