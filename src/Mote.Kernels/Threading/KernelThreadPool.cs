@@ -37,6 +37,10 @@ public sealed unsafe class KernelThreadPool : IDisposable
     private int _running;
     private volatile bool _disposed;
     private Exception? _error;
+    private long _workerAllocatedBytes;
+
+    /// <summary>Bytes the pool threads have allocated while running tasks (diagnostics: tests assert it stays flat).</summary>
+    internal long WorkerAllocatedBytes => Volatile.Read(ref _workerAllocatedBytes);
 
     /// <summary>Creates a pool of <paramref name="threadCount"/> participants (≥ 1; 1 = no threads at all).</summary>
     public KernelThreadPool(int threadCount)
@@ -153,7 +157,9 @@ public sealed unsafe class KernelThreadPool : IDisposable
                     Interlocked.Decrement(ref _sleepers);
                 }
             }
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
             RunTasks(scratch);
+            Interlocked.Add(ref _workerAllocatedBytes, GC.GetAllocatedBytesForCurrentThread() - allocated);
             seen = Volatile.Read(ref _work); // exhausted: wait for a different word
         }
     }
