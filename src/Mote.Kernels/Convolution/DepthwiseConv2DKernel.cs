@@ -49,7 +49,7 @@ public abstract unsafe class DepthwiseConv2DKernel
     }
 
     /// <summary>The variant's static worker: computes output channels [first, end) of a job.</summary>
-    internal abstract delegate*<in Job, int, int, void> ChannelFunction { get; }
+    internal abstract delegate*<in Job, int, int, KernelScratch, void> ChannelFunction { get; }
 
     internal struct Job : IParallelTask
     {
@@ -57,12 +57,12 @@ public abstract unsafe class DepthwiseConv2DKernel
         public Window2D Window;
         public int Multiplier, Channels, Tasks;
         public Activation Activation;
-        public delegate*<in Job, int, int, void> Run;
+        public delegate*<in Job, int, int, KernelScratch, void> Run;
 
         public readonly void Execute(int taskIndex, KernelScratch scratch)
         {
             int first = (int)((long)Channels * taskIndex / Tasks), end = (int)((long)Channels * (taskIndex + 1) / Tasks);
-            Run(in this, first, end);
+            Run(in this, first, end, scratch);
         }
     }
 }
@@ -74,9 +74,9 @@ internal sealed unsafe class DepthwiseConv2DReferenceKernel : DepthwiseConv2DKer
 
     public override KernelTier Tier => KernelTier.Reference;
 
-    internal override delegate*<in Job, int, int, void> ChannelFunction => &Channels;
+    internal override delegate*<in Job, int, int, KernelScratch, void> ChannelFunction => &Channels;
 
-    private static void Channels(in Job job, int first, int end)
+    private static void Channels(in Job job, int first, int end, KernelScratch scratch)
     {
         Window2D w = job.Window;
         for (int oc = first; oc < end; oc++)
@@ -97,15 +97,48 @@ internal sealed unsafe class DepthwiseConv2DSimd<TV>(string name, KernelTier tie
 
     public override KernelTier Tier => tier;
 
-    internal override delegate*<in Job, int, int, void> ChannelFunction => &Channels;
+    internal override delegate*<in Job, int, int, KernelScratch, void> ChannelFunction => &Channels;
 
-    private static void Channels(in Job job, int first, int end)
+    private static void Channels(in Job job, int first, int end, KernelScratch scratch)
     {
         Window2D w = job.Window;
+        // Zero padding is exactly what a convolution sees, so with padding and a vector-friendly stride each
+        // input plane is first copied into a zero-bordered one: every output column is then interior and
+        // vectorised, instead of the border columns going through the scalar path.
+        bool pad = (w.PadTop | w.PadLeft | w.PadBottom | w.PadRight) != 0 && w.StrideWidth <= 2;
+        Window2D inner = pad
+            ? w with { InputHeight = w.InputHeight + w.PadTop + w.PadBottom, InputWidth = w.InputWidth + w.PadLeft + w.PadRight, PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0 }
+            : w;
+        float* padded = pad ? scratch.A(inner.InputSize) : null;
+        int paddedChannel = -1;
         for (int oc = first; oc < end; oc++)
         {
-            var op = new DepthwiseOp<TV> { Weights = job.W + (nint)oc * w.KernelSize, Bias = job.B == null ? 0f : job.B[oc], Activation = job.Activation };
-            WindowDriver<TV, DepthwiseOp<TV>>.Plane(job.X + (nint)(oc / job.Multiplier) * w.InputSize, job.Y + (nint)oc * w.OutputSize, in w, in op);
+            int ic = oc / job.Multiplier;
+            float* x = job.X + (nint)ic * w.InputSize;
+            if (pad)
+            {
+                if (ic != paddedChannel) CopyPadded(x, in w, padded, inner.InputWidth);
+                paddedChannel = ic;
+                x = padded;
+            }
+            float* k = job.W + (nint)oc * w.KernelSize, y = job.Y + (nint)oc * w.OutputSize;
+            float bias = job.B == null ? 0f : job.B[oc];
+            if (Depthwise3x3<TV, C1>.Fits(in inner)) Depthwise3x3<TV, C1>.Plane(x, y, in inner, k, bias, job.Activation);
+            else if (Depthwise3x3<TV, C2>.Fits(in inner)) Depthwise3x3<TV, C2>.Plane(x, y, in inner, k, bias, job.Activation);
+            else WindowDriver<TV, DepthwiseOp<TV>>.Plane(x, y, in inner, new DepthwiseOp<TV> { Weights = k, Bias = bias, Activation = job.Activation });
         }
+    }
+
+    private static void CopyPadded(float* x, in Window2D w, float* dst, int width)
+    {
+        new Span<float>(dst, w.PadTop * width).Clear();
+        float* row = dst + (nint)w.PadTop * width;
+        for (int y = 0; y < w.InputHeight; y++, row += width)
+        {
+            new Span<float>(row, w.PadLeft).Clear();
+            new ReadOnlySpan<float>(x + (nint)y * w.InputWidth, w.InputWidth).CopyTo(new Span<float>(row + w.PadLeft, w.InputWidth));
+            new Span<float>(row + w.PadLeft + w.InputWidth, w.PadRight).Clear();
+        }
+        new Span<float>(row, w.PadBottom * width).Clear();
     }
 }

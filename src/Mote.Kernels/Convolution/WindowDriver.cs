@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Mote.Kernels.Gemm;
 using Mote.Kernels.Simd;
 
 namespace Mote.Kernels.Convolution;

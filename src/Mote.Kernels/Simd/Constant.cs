@@ -1,8 +1,8 @@
-namespace Mote.Kernels.Gemm;
+namespace Mote.Kernels.Simd;
 
 /// <summary>
 /// A small integer known at JIT time. Struct type arguments implementing it let the JIT fold every
-/// <c>if (TRows.Value &gt; r)</c> in <see cref="SgemmMicroKernel{TV, TRows, TCols}"/>, so one source
+/// <c>if (TRows.Value &gt; r)</c> in <c>SgemmMicroKernel</c> or <c>WindowDriver</c>, so one source
 /// yields each ISA's register tile (and the small-M tiles) without copy-paste.
 /// </summary>
 internal interface IConstant
