@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using Mote.Kernels.Convolution;
 using Mote.Kernels.Gemm;
+using Mote.Kernels.Pooling;
 using Mote.Kernels.Threading;
 using Xunit.Abstractions;
 
@@ -151,6 +152,27 @@ public class Benchmarks(ITestOutputHelper output)
                 double flops = 2.0 * s.C * s.W.OutputSize * s.W.KernelSize;
                 output.WriteLine($"{v.Name,-26} {s.Name,-24}: {flops / best / 1e9,6:F1} GFLOP/s ({best * 1e6:F0} µs)");
             }
+        }
+    }
+
+    [Fact]
+    public void PoolingThroughput()
+    {
+        if (!Enabled) { output.WriteLine("set MOTE_BENCH=1 to run"); return; }
+        var win = Window2D.Create(112, 112, 3, 3, 2, 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
+        float[] x = TestData.Random(64 * win.InputSize, 1), y = new float[64 * win.OutputSize];
+        foreach (var v in TestData.Runnable(KernelFamily.Pool2D))
+        {
+            var kernel = (Pool2DKernel)v.Kernel;
+            double best = double.MaxValue;
+            for (int rep = 0; rep < 15; rep++)
+            {
+                int iters = 0;
+                var sw = Stopwatch.StartNew();
+                do { kernel.MaxPool(x, 64, win, y); iters++; } while (sw.Elapsed.TotalSeconds < 0.04);
+                best = Math.Min(best, sw.Elapsed.TotalSeconds / iters);
+            }
+            output.WriteLine($"{v.Name,-18} maxpool3x3 s2 64x112x112: {best * 1e6,7:F0} µs ({x.Length * 4.0 / best / 1e9:F1} GB/s input)");
         }
     }
 

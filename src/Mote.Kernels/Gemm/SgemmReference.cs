@@ -3,10 +3,11 @@ using Mote.Kernels.Threading;
 namespace Mote.Kernels.Gemm;
 
 /// <summary>
-/// The scalar reference SGEMM: the definition, loop by loop. What every other variant is tested against
+/// The scalar reference SGEMM: the definition, loop by loop (reached through the <c>SgemmReference</c>
+/// variant, e.g. <c>KernelSet.Create(CpuFeatures.None).Sgemm</c>). What every other variant is tested against
 /// and what runs where no SIMD tier exists. Same layout contract as <see cref="SgemmKernel"/>.
 /// </summary>
-public static unsafe class SgemmReference
+internal static unsafe class SgemmReference
 {
     /// <summary>
     /// <c>C[i,j] = act(alpha·Σ_k op(A)[i,k]·op(B)[k,j] + beta·C[i,j] + bias)</c>, summing k in order in float.
