@@ -7,7 +7,8 @@ namespace Mote.Kernels.Gemm;
 /// <summary>
 /// A SIMD SGEMM variant: BLIS-style blocking around <see cref="SgemmMicroKernel{TV, TRows, TCols}"/>.
 /// Loops, outermost first: columns in blocks of NC; depth in blocks of KC (a KC×NC block of B is packed
-/// into per-thread scratch unless prepacked, and stays in L2); rows in blocks of MC (an MC×KC block of A,
+/// into per-thread scratch, and stays in L2, unless prepacked or read in place, see below); rows in blocks
+/// of MC (an MC×KC block of A,
 /// packed unless prepacked); then NR-wide B panels (a KC×NR panel stays in L1 while every A panel of the
 /// block passes by) and MR-tall A panels. Each tile's epilogue runs as it is stored (<see cref="GemmTileStore"/>).
 /// </summary>
@@ -15,8 +16,9 @@ namespace Mote.Kernels.Gemm;
 /// Threading: the output is cut into a grid of MR/NR-aligned rectangles, one task each; depth blocking is
 /// the same for every rectangle, so each element's summation order, and hence its value, does not depend
 /// on the thread count or on which entry shape (packed or not) was used. Small M (≤ 4, A not prepacked)
-/// skips packing A: the microkernel reads A rows in place, and reads B in place too when it is not
-/// transposed (only the ragged last panel is packed).
+/// skips packing A: the microkernel reads A rows in place. A row-major B is read in place (only the ragged
+/// last panel is packed) when M ≤ 4, and when M ≤ 256 unless its row stride is a multiple of 1 KiB:
+/// with few A panels to share it, a packing pass over B costs more than it saves.
 /// </remarks>
 internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
     where TV : unmanaged, ISimdF32<TV>
