@@ -44,31 +44,34 @@ internal sealed unsafe class ActivationSimdKernel<TV>(string name, KernelTier ti
 
     public override KernelTier Tier => tier;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Apply(Activation activation, Span<float> data)
     {
+        fixed (float* p = data) ApplyInPlace(activation, p, data.Length);
+    }
+
+    /// <summary>The activation of <paramref name="n"/> floats at <paramref name="p"/>, in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ApplyInPlace(Activation activation, float* p, int n)
+    {
         if (activation.IsNone) return;
-        int n = data.Length, lanes = TV.Count;
+        int lanes = TV.Count;
         if (n < lanes)
         {
-            for (int i = 0; i < n; i++) data[i] = activation.Apply(data[i]);
+            for (int i = 0; i < n; i++) p[i] = activation.Apply(p[i]);
             return;
         }
-        fixed (float* p = data)
+        // The last vector overlaps the loop's final one; it is loaded before the loop overwrites the
+        // overlap, so every element is transformed exactly once even though the work is in place.
+        TV last = TV.Load(p + n - lanes);
+        int j = 0;
+        for (; j + 4 * lanes <= n; j += 4 * lanes)
         {
-            // The last vector overlaps the loop's final one; it is loaded before the loop overwrites the
-            // overlap, so every element is transformed exactly once even though the work is in place.
-            TV last = TV.Load(p + n - lanes);
-            int i = 0;
-            for (; i + 4 * lanes <= n; i += 4 * lanes)
-            {
-                TV.Store(p + i, ActivationSimd.Apply(TV.Load(p + i), activation));
-                TV.Store(p + i + lanes, ActivationSimd.Apply(TV.Load(p + i + lanes), activation));
-                TV.Store(p + i + 2 * lanes, ActivationSimd.Apply(TV.Load(p + i + 2 * lanes), activation));
-                TV.Store(p + i + 3 * lanes, ActivationSimd.Apply(TV.Load(p + i + 3 * lanes), activation));
-            }
-            for (; i + lanes <= n; i += lanes) TV.Store(p + i, ActivationSimd.Apply(TV.Load(p + i), activation));
-            if (i < n) TV.Store(p + n - lanes, ActivationSimd.Apply(last, activation));
+            TV.Store(p + j, ActivationSimd.Apply(TV.Load(p + j), activation));
+            TV.Store(p + j + lanes, ActivationSimd.Apply(TV.Load(p + j + lanes), activation));
+            TV.Store(p + j + 2 * lanes, ActivationSimd.Apply(TV.Load(p + j + 2 * lanes), activation));
+            TV.Store(p + j + 3 * lanes, ActivationSimd.Apply(TV.Load(p + j + 3 * lanes), activation));
         }
+        for (; j + lanes <= n; j += lanes) TV.Store(p + j, ActivationSimd.Apply(TV.Load(p + j), activation));
+        if (j < n) TV.Store(p + n - lanes, ActivationSimd.Apply(last, activation));
     }
 }

@@ -6,7 +6,8 @@ namespace Mote.Kernels.Convolution;
 /// <summary>
 /// The common depthwise case, 3×3 with dilation 1 and horizontal stride 1 or 2, on a plane whose every
 /// window lies inside the input (the caller zero-pads first): the nine weights stay in registers and each
-/// output row is computed four vectors at a time, then one, then one overlapping vector for the tail.
+/// output row is computed four vectors at a time, then one, then one overlapping vector for the tail; the
+/// activation follows as a pass over the plane.
 /// Taps are folded in the same (ky, kx) order as <see cref="WindowDriver{TV, TOp}"/>, so both paths give
 /// the same values.
 /// </summary>
@@ -60,20 +61,10 @@ internal static unsafe class Depthwise3x3<TV, TStride>
                 nint s = (nint)(ow - lanes) * TStride.Value;
                 TV.Store(outRow + ow - lanes, Taps(r0 + s, r1 + s, r2 + s, b, w0, w1, w2, w3, w4, w5, w6, w7, w8));
             }
-            // The activation runs over the finished row from L1, so a call (Sigmoid, Tanh…) never has the
-            // nine weight registers live across it.
-            if (!act.IsNone)
-            {
-                int i = 0;
-                for (; i + lanes <= ow; i += lanes) TV.Store(outRow + i, ActivationSimd.Apply(TV.Load(outRow + i), act));
-                if (i < ow)
-                {
-                    // Elements before i are already activated: redo the last vector from scratch instead.
-                    nint s = (nint)(ow - lanes) * TStride.Value;
-                    TV.Store(outRow + ow - lanes, ActivationSimd.Apply(Taps(r0 + s, r1 + s, r2 + s, b, w0, w1, w2, w3, w4, w5, w6, w7, w8), act));
-                }
-            }
         }
+        // The activation runs as a second pass over the finished plane (in L1/L2), in its own method: a call
+        // inside the row loop (Sigmoid, Tanh…) would make the JIT keep the nine weights on the stack.
+        if (!act.IsNone) ActivationSimdKernel<TV>.ApplyInPlace(act, y, w.OutputSize);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
