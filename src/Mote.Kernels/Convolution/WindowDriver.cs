@@ -77,7 +77,8 @@ internal static unsafe class WindowDriver<TV, TOp>
             }
             for (int ox = 0; ox < oxL; ox++) outRow[ox] = Pixel(rows, ox, g, in op);
             int x = oxL;
-            for (; x + 4 * lanes <= oxR; x += 4 * lanes) Vectors4<TStride>(rows, x, outRow, g, in op);
+            for (; x + 4 * lanes <= oxR; x += 4 * lanes) Vectors<TStride, C4>(rows, x, outRow, g, in op);
+            for (; x + 2 * lanes <= oxR; x += 2 * lanes) Vectors<TStride, C2>(rows, x, outRow, g, in op);
             for (; x + lanes <= oxR; x += lanes) Vector<TStride>(rows, x, outRow, g, in op);
             if (x < oxR) Vector<TStride>(rows, oxR - lanes, outRow, g, in op);
             for (int ox = oxR; ox < g.OW; ox++) outRow[ox] = Pixel(rows, ox, g, in op);
@@ -127,10 +128,12 @@ internal static unsafe class WindowDriver<TV, TOp>
         TV.Store(outRow + ox, o.Finish(acc, (r.KyHi - r.KyLo) * g.Kw, r.PaddedKy * g.Kw));
     }
 
-    // Four independent accumulators hide the FMA/add latency a single chain of taps would expose, and each
-    // tap's weight is broadcast once for all four.
+    // TCount (2 or 4) independent accumulators hide the FMA/max latency a single chain of taps would expose,
+    // and each tap's weight is broadcast once for all of them.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Vectors4<TStride>(Rows r, int ox, float* outRow, Geometry g, in TOp op) where TStride : struct, IConstant
+    private static void Vectors<TStride, TCount>(Rows r, int ox, float* outRow, Geometry g, in TOp op)
+        where TStride : struct, IConstant
+        where TCount : struct, IConstant
     {
         TOp o = op; // a local copy keeps the op's fields in registers
         TV a0 = o.StartVector(), a1 = a0, a2 = a0, a3 = a0;
@@ -145,8 +148,11 @@ internal static unsafe class WindowDriver<TV, TOp>
             {
                 a0 = o.Step(a0, Load<TStride>(p), tap + kx);
                 a1 = o.Step(a1, Load<TStride>(p + step), tap + kx);
-                a2 = o.Step(a2, Load<TStride>(p + 2 * step), tap + kx);
-                a3 = o.Step(a3, Load<TStride>(p + 3 * step), tap + kx);
+                if (TCount.Value > 2)
+                {
+                    a2 = o.Step(a2, Load<TStride>(p + 2 * step), tap + kx);
+                    a3 = o.Step(a3, Load<TStride>(p + 3 * step), tap + kx);
+                }
             }
         }
         // Raw sums first, then finish from L1: a finishing call (Sigmoid, Tanh…) while four accumulators are
@@ -154,9 +160,12 @@ internal static unsafe class WindowDriver<TV, TOp>
         float* y = outRow + ox;
         TV.Store(y, a0);
         TV.Store(y + lanes, a1);
-        TV.Store(y + 2 * lanes, a2);
-        TV.Store(y + 3 * lanes, a3);
+        if (TCount.Value > 2)
+        {
+            TV.Store(y + 2 * lanes, a2);
+            TV.Store(y + 3 * lanes, a3);
+        }
         int valid = (r.KyHi - r.KyLo) * g.Kw, padded = r.PaddedKy * g.Kw;
-        for (int i = 0; i < 4; i++, y += lanes) TV.Store(y, o.Finish(TV.Load(y), valid, padded));
+        for (int i = 0; i < TCount.Value; i++, y += lanes) TV.Store(y, o.Finish(TV.Load(y), valid, padded));
     }
 }
