@@ -44,9 +44,9 @@ internal sealed class AttributeImporter(ImportContext ctx, GraphImporter graphs)
             case Kind.Ints: return AttributeDef.FromInts(name, [.. a.Ints]);
             case Kind.Strings: return AttributeDef.FromStrings(name, a.Strings.Select(s => s.ToStringUtf8()).ToArray());
             case Kind.Tensor when a.T is not null:
-                return AttributeDef.FromTensor(name, ctx.Tensors.Decode(a.T, AttributeTensorName(a.T.Name, node, name)));
+                return AttributeDef.FromTensor(name, Register(ctx.Tensors.Decode(a.T, ctx.Names.Fresh(AttributeTensorName(a.T.Name, node, name)))));
             case Kind.SparseTensor when a.SparseTensor is not null:
-                return AttributeDef.FromTensor(name, ctx.Sparse.Decode(a.SparseTensor, AttributeTensorName("", node, name)));
+                return AttributeDef.FromTensor(name, Register(ctx.Sparse.Decode(a.SparseTensor, ctx.Names.Fresh(AttributeTensorName("", node, name)))));
             case Kind.Graph when a.G is not null:
                 if (depth + 1 > ctx.Limits.MaxSubgraphDepth)
                     throw ctx.Error($"subgraphs are nested more than {ctx.Limits.MaxSubgraphDepth} deep");
@@ -72,6 +72,9 @@ internal sealed class AttributeImporter(ImportContext ctx, GraphImporter graphs)
         if (a.F != 0) return Kind.Float;
         return Kind.Int;
     }
+
+    /// <summary>Tensor-valued attributes live in the model's tensor table like any constant (the file stores them by index).</summary>
+    private TensorDef Register(TensorDef t) => ctx.Model.Add(t);
 
     private static string AttributeTensorName(string own, NodeProto node, string attribute) =>
         own.Length > 0 ? own : (node.Name.Length > 0 ? node.Name : node.OpType) + "." + attribute;

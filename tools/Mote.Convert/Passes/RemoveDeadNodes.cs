@@ -28,6 +28,10 @@ public sealed class RemoveDeadNodes : IGraphPass
             {
                 mentioned.UnionWith(node.Inputs);
                 mentioned.UnionWith(node.Outputs);
+                // Tensor-valued attributes (ConstantOfShape's value) are table entries too.
+                foreach (var a in node.Attributes)
+                    if (a.Tensor is not null)
+                        mentioned.Add(a.Tensor.Name);
             }
         }
         int constants = 0, others = 0;
