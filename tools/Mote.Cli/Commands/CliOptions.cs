@@ -19,7 +19,7 @@ internal static class CliOptions
 
     public static Option<string[]> Inputs() => new("--input", "-i")
     {
-        Description = "An input as NAME=FILE, where FILE is .npy or an image (.png/.jpg/.bmp); repeat for several inputs.",
+        Description = "An input as NAME=FILE, where FILE is .npy, an ONNX TensorProto .pb, or an image (.png/.jpg/.bmp); repeat for several inputs.",
         AllowMultipleArgumentsPerToken = false,
     };
 

@@ -39,13 +39,26 @@ internal static class InputSet
         foreach (var info in inputs)
         {
             if (given.TryGetValue(info.Name, out var path))
-                result.Add(new NamedTensor(info.Name, ImageLoader.IsImage(path) ? ImageLoader.Load(path, info, dims, image) : NpyFile.Read(path)));
+                result.Add(new NamedTensor(info.Name, Load(path, info, dims, image)));
             else if (random)
                 result.Add(new NamedTensor(info.Name, RandomInputs.Create(info, dims, rng)));
             else
                 throw new MoteInputException($"no data for input {info}; pass --input {info.Name}=FILE.npy or --random-inputs");
         }
         return result;
+    }
+
+    /// <summary>An input file: an image, a serialized ONNX TensorProto (.pb, as in ONNX test data), or .npy.</summary>
+    private static Tensor Load(string path, TensorInfo info, IReadOnlyDictionary<string, int> dims, ImageOptions image)
+    {
+        if (ImageLoader.IsImage(path))
+            return ImageLoader.Load(path, info, dims, image);
+        if (Path.GetExtension(path).Equals(".pb", StringComparison.OrdinalIgnoreCase))
+        {
+            var t = Mote.Convert.OnnxTensorFile.Read(path);
+            return Tensor.FromBytes(t.Type, t.Data!.Value.ToArray(), t.FixedShape().Select(d => checked((int)d)).ToArray());
+        }
+        return NpyFile.Read(path);
     }
 
     private static (string Name, string Value) Split(string spec, string option)
