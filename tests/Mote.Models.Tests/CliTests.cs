@@ -1,0 +1,140 @@
+using Mote.Cli.Npy;
+using Xunit;
+
+namespace Mote.Models.Tests;
+
+/// <summary>The <c>mote</c> command end to end on a real model, and its behaviour on broken files.</summary>
+public sealed class CliTests : IDisposable
+{
+    private static readonly string MnistOnnx = SharedData.Path("models", "mnist", "mnist.onnx");
+    private readonly string _dir = Directory.CreateTempSubdirectory("mote-cli-").FullName;
+
+    private string Convert()
+    {
+        var mote = Path.Combine(_dir, "mnist.mote");
+        var r = CliRunner.Run("convert", MnistOnnx, "-o", mote);
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        return mote;
+    }
+
+    [Fact]
+    public void ConvertRunInfoVerifyBenchOnMnist()
+    {
+        var convert = CliRunner.Run("convert", MnistOnnx, "-o", Path.Combine(_dir, "mnist.mote"));
+        Assert.Equal(0, convert.ExitCode);
+        Assert.Contains("Conv", convert.Stdout);
+        Assert.Contains("parameters:", convert.Stdout);
+        Assert.Contains("FuseActivation", convert.Stdout);
+        var mote = Path.Combine(_dir, "mnist.mote");
+
+        var input = Path.Combine(_dir, "x.npy");
+        var pixels = CsvData.Numbers(SharedData.Path("models", "mnist", "mnist_28.csv"));
+        NpyFile.Write(input, Mote.Runtime.Tensor.FromArray(pixels, 1, 1, 28, 28));
+        var outDir = Path.Combine(_dir, "out");
+        var run = CliRunner.Run("run", mote, "--input", $"Input3={input}", "--output-dir", outDir, "--top", "1");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var logits = NpyFile.Read(Path.Combine(outDir, "Plus214_Output_0.npy")).ToArray<float>();
+        Assert.Equal(8, Array.IndexOf(logits, logits.Max()));
+
+        var info = CliRunner.Run("info", mote, "--json");
+        Assert.Equal(0, info.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(info.Stdout);
+        Assert.Equal("Input3", doc.RootElement.GetProperty("inputs")[0].GetProperty("name").GetString());
+        Assert.True(doc.RootElement.GetProperty("arena_bytes").GetInt64() > 0);
+        Assert.Equal("1.0", doc.RootElement.GetProperty("format_version").GetString());
+
+        var verify = CliRunner.Run("verify", MnistOnnx, mote, "--input", $"Input3={input}");
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+        Assert.Contains("ok", verify.Stdout);
+
+        var bench = CliRunner.Run("bench", mote, "--json", "--runs", "5", "--warmup", "1", "--min-seconds", "0", "--vs-onnxruntime", MnistOnnx);
+        Assert.True(bench.ExitCode == 0, bench.Stderr);
+        using var b = System.Text.Json.JsonDocument.Parse(bench.Stdout);
+        foreach (var key in new[] { "min_ms", "p50_ms", "p90_ms", "peak_rss_mb" })
+            Assert.True(b.RootElement.GetProperty(key).GetDouble() > 0, key);
+        Assert.True(b.RootElement.GetProperty("onnxruntime").GetProperty("p50_ms").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void InfoCpuNamesTheChosenKernels()
+    {
+        var r = CliRunner.Run("info", "--cpu", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout);
+        Assert.False(string.IsNullOrEmpty(doc.RootElement.GetProperty("kernels").GetProperty("Sgemm").GetString()));
+    }
+
+    public static TheoryData<string> BrokenKinds() => new(["truncated", "flipped", "empty", "png"]);
+
+    [Theory]
+    [MemberData(nameof(BrokenKinds))]
+    public void BrokenMoteFilesGiveOneLineErrorsFromEveryCommand(string kind)
+    {
+        var good = File.ReadAllBytes(Convert());
+        var bad = Path.Combine(_dir, $"bad-{kind}.mote");
+        File.WriteAllBytes(bad, Break(good, kind));
+        foreach (var args in new[] { new[] { "run", bad, "--random-inputs" }, ["info", bad], ["bench", bad, "--runs", "1"], ["verify", MnistOnnx, bad] })
+            AssertOneLineError(CliRunner.Run(args), args[0]);
+    }
+
+    [Theory]
+    [MemberData(nameof(BrokenKinds))]
+    public void BrokenOnnxFilesGiveOneLineErrors(string kind)
+    {
+        var bad = Path.Combine(_dir, $"bad-{kind}.onnx");
+        File.WriteAllBytes(bad, Break(File.ReadAllBytes(MnistOnnx), kind));
+        AssertOneLineError(CliRunner.Run("convert", bad, "-o", Path.Combine(_dir, "x.mote")), "convert");
+        AssertOneLineError(CliRunner.Run("verify", bad), "verify");
+        Assert.False(File.Exists(Path.Combine(_dir, "x.mote")));
+    }
+
+    [Fact]
+    public void WrongInputsAndMissingFilesGiveOneLineErrors()
+    {
+        var mote = Convert();
+        AssertOneLineError(CliRunner.Run("run", mote, "--input", "nope=x.npy"), "run");
+        AssertOneLineError(CliRunner.Run("run", mote), "run");
+        AssertOneLineError(CliRunner.Run("run", Path.Combine(_dir, "missing.mote")), "run");
+        var wrongShape = Path.Combine(_dir, "wrong.npy");
+        NpyFile.Write(wrongShape, Mote.Runtime.Tensor.FromArray(new float[10], 1, 10));
+        var r = CliRunner.Run("run", mote, "--input", $"Input3={wrongShape}");
+        AssertOneLineError(r, "run");
+        Assert.Contains("Input3", r.Stderr);
+    }
+
+    private static byte[] Break(byte[] good, string kind) => kind switch
+    {
+        "truncated" => good[..(good.Length / 2)],
+        "flipped" => Flip(good),
+        "empty" => [],
+        _ => File.ReadAllBytes(SharedData.Path("models", "mnist", "mnist_28.png")),
+    };
+
+    private static byte[] Flip(byte[] good)
+    {
+        var b = (byte[])good.Clone();
+        for (int i = 37; i < b.Length; i += 97)
+            b[i] ^= 0x5A;
+        return b;
+    }
+
+    private static void AssertOneLineError(CliRunner.Result r, string command)
+    {
+        Assert.True(r.ExitCode != 0, $"{command}: expected failure, got exit 0: {r.Stdout}");
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"{command}: expected one line on stderr, got:\n{r.Stderr}");
+        Assert.StartsWith("mote: error: ", lines[0]);
+        Assert.DoesNotContain(" at Mote.", r.Stderr);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
