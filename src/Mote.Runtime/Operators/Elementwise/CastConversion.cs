@@ -13,8 +13,10 @@ namespace Mote.Runtime.Operators.Elementwise;
 /// <item>Integer → integer keeps the low bits (two's complement wrap). Anything → float rounds to nearest even.</item>
 /// <item>Float → integer truncates toward zero. NaN and out-of-range values behave as ONNX Runtime built
 /// with GCC/Clang on x64, where the cast is CVTTSS2SI/CVTTSD2SI: i32 and i64 get the "integer indefinite"
-/// MinValue; i8/u8/i16/u16 convert through i32 and keep the low bits (300.0 → u8 44, NaN → 0); u32 through
-/// i64 (−1.0 → 4294967295); u64 through i64 below 2^63 and by subtracting 2^63 above (NaN → 2^63, ≥ 2^64 → 0).</item>
+/// MinValue; i8/u8/i16/u16 convert through i32 and keep the low bits (300.0 → u8 44, NaN → 0); u32 (u64)
+/// converts through i32 (i64) below 2^31 (2^63) and by subtracting 2^31 (2^63) and restoring the top bit
+/// above, so negative values wrap (−1.0 → 4294967295) and NaN, −∞ and values below the signed range give
+/// 2^31 (2^63), +∞ and values past the unsigned range give 0. Checked against ONNX Runtime 1.31 on x64.</item>
 /// <item>Float → bool is x ≠ 0 (NaN is true); bool → number is 0 or 1.</item>
 /// <item>To f16: rounded to nearest even through Half (overflow → ±∞). To bf16: rounded to nearest even on
 /// the upper 16 bits of the f32 value, NaN kept; an f64 source is first rounded to f32.</item>
@@ -22,6 +24,7 @@ namespace Mote.Runtime.Operators.Elementwise;
 /// </summary>
 internal static class CastConversion
 {
+    private const double TwoPow31 = 2147483648.0;
     private const double TwoPow63 = 9223372036854775808.0;
 
     /// <summary>True for the source types Cast reads (compute types: f16/bf16 arrive as f32).</summary>
@@ -152,7 +155,7 @@ internal static class CastConversion
         if (typeof(TD) == typeof(ulong))
             return TD.CreateTruncating(v >= TwoPow63 ? (ulong)TruncateToInt64(v - TwoPow63) ^ 0x8000_0000_0000_0000UL : (ulong)TruncateToInt64(v));
         if (typeof(TD) == typeof(uint))
-            return TD.CreateTruncating(TruncateToInt64(v));
+            return TD.CreateTruncating(v >= TwoPow31 ? (uint)TruncateToInt32(v - TwoPow31) ^ 0x8000_0000u : (uint)TruncateToInt32(v));
         return TD.CreateTruncating(TruncateToInt32(v));
     }
 

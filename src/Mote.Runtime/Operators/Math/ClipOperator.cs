@@ -56,9 +56,9 @@ internal sealed class ClipOperator(NodeDef node) : Operator(node)
         }
 
         private static T Lowest<T>() where T : INumber<T>, IMinMaxValue<T> =>
-            typeof(T) == typeof(double) ? T.CreateTruncating(double.NegativeInfinity) : T.MinValue;
+            typeof(T) == typeof(double) || typeof(T) == typeof(float) ? T.CreateTruncating(double.NegativeInfinity) : T.MinValue;
 
         private static T Highest<T>() where T : INumber<T>, IMinMaxValue<T> =>
-            typeof(T) == typeof(double) ? T.CreateTruncating(double.PositiveInfinity) : T.MaxValue;
+            typeof(T) == typeof(double) || typeof(T) == typeof(float) ? T.CreateTruncating(double.PositiveInfinity) : T.MaxValue;
     }
 }
