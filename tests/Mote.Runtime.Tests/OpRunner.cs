@@ -12,8 +12,9 @@ internal static class OpRunner
     /// Runs <paramref name="op"/> on <paramref name="inputs"/> (null = omitted optional input) and returns
     /// <paramref name="outputs"/> outputs in their compute types.
     /// </summary>
+    /// <remarks>Inputs listed in <paramref name="alwaysConstant"/> are constants in both modes (axes, shapes).</remarks>
     public static Tensor[] Run(OpType op, Tensor?[] inputs, bool constants, int outputs = 1, AttributeDef[]? attributes = null,
-        SessionOptions? options = null, DataType[]? declaredOutputs = null)
+        SessionOptions? options = null, DataType[]? declaredOutputs = null, int[]? alwaysConstant = null)
     {
         var b = new ModelBuilder();
         var names = new string[inputs.Length];
@@ -28,7 +29,7 @@ internal static class OpRunner
             }
             names[i] = $"in{i}";
             var shape = t.Shape.ToArray().Select(d => (Dim)d).ToArray();
-            if (constants)
+            if (constants || (alwaysConstant?.Contains(i) ?? false))
                 b.Model.Add(new TensorDef(names[i], t.Type, shape, t.Memory.ToArray()));
             else
             {
@@ -50,9 +51,10 @@ internal static class OpRunner
     /// within 4 ulp when <paramref name="exactFold"/> is false (TensorPrimitives' transcendentals
     /// depend on where an element falls relative to vector alignment); returns the run-time outputs.
     /// </summary>
-    public static Tensor[] RunBoth(OpType op, Tensor?[] inputs, int outputs = 1, AttributeDef[]? attributes = null, SessionOptions? options = null, bool exactFold = true)
+    public static Tensor[] RunBoth(OpType op, Tensor?[] inputs, int outputs = 1, AttributeDef[]? attributes = null, SessionOptions? options = null,
+        bool exactFold = true, int[]? alwaysConstant = null)
     {
-        var live = Run(op, inputs, constants: false, outputs, attributes, options);
+        var live = Run(op, inputs, constants: false, outputs, attributes, options, alwaysConstant: alwaysConstant);
         var folded = Run(op, inputs, constants: true, outputs, attributes, options);
         for (int k = 0; k < outputs; k++)
         {

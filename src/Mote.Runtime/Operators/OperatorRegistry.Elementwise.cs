@@ -2,6 +2,7 @@ using Mote.Format;
 using Mote.Kernels.Elementwise;
 using Mote.Runtime.Operators.Elementwise;
 using Mote.Runtime.Operators.Mathematics;
+using Mote.Runtime.Operators.Reduce;
 
 namespace Mote.Runtime.Operators;
 
@@ -91,6 +92,24 @@ internal static partial class OperatorRegistry
         d[OpType.Acosh] = (n, _) => new MathFunctionOperator(n, MathFunction.Acosh);
         d[OpType.Atanh] = (n, _) => new MathFunctionOperator(n, MathFunction.Atanh);
         d[OpType.Clip] = (n, _) => new ClipOperator(n);
+        d[OpType.Softmax] = (n, _) => new SoftmaxOperator(n);
+        d[OpType.LogSoftmax] = (n, _) => new SoftmaxOperator(n);
+        d[OpType.Hardmax] = (n, _) => new SoftmaxOperator(n);
+        d[OpType.CumSum] = (n, _) => new CumSumOperator(n);
+
+        // Reductions.
+        d[OpType.ReduceSum] = (n, _) => new ReduceOperator(n, ReduceKind.Sum);
+        d[OpType.ReduceMean] = (n, _) => new ReduceOperator(n, ReduceKind.Mean);
+        d[OpType.ReduceMax] = (n, _) => new ReduceOperator(n, ReduceKind.Max);
+        d[OpType.ReduceMin] = (n, _) => new ReduceOperator(n, ReduceKind.Min);
+        d[OpType.ReduceProd] = (n, _) => new ReduceOperator(n, ReduceKind.Prod);
+        d[OpType.ReduceL1] = (n, _) => new ReduceOperator(n, ReduceKind.L1);
+        d[OpType.ReduceL2] = (n, _) => new ReduceOperator(n, ReduceKind.L2);
+        d[OpType.ReduceLogSum] = (n, _) => new ReduceOperator(n, ReduceKind.LogSum);
+        d[OpType.ReduceLogSumExp] = (n, _) => new ReduceOperator(n, ReduceKind.LogSumExp);
+        d[OpType.ReduceSumSquare] = (n, _) => new ReduceOperator(n, ReduceKind.SumSquare);
+        d[OpType.ArgMax] = (n, _) => new ArgOperator(n);
+        d[OpType.ArgMin] = (n, _) => new ArgOperator(n);
     }
 
     private static FloatFunctionOperator<TFn, FloatsOnly> Float<TFn>(NodeDef node, TFn fn) where TFn : struct, IUnaryOperatorF32, IUnaryOperatorF64 =>
