@@ -31,7 +31,9 @@ public static class SoftmaxF32
             return;
         float max = TensorPrimitives.Max(x);
         float sum = ExpShiftSum(x, -max, y, width);
-        TensorPrimitives.Subtract(x, max + MathF.Log(sum), y);
+        // (x − max) − log sum: x − max is exact near the maximum, so the largest entries keep full accuracy.
+        TensorPrimitives.Subtract(x, max, y);
+        TensorPrimitives.Subtract(y, MathF.Log(sum), y);
     }
 
     /// <summary>
@@ -59,11 +61,14 @@ public static class SoftmaxF32
         }
         if (log)
         {
-            // max + log(sum) per lane, then x minus it.
+            // (x − max) − log(sum) per lane.
             TensorPrimitives.Log(sum, sum);
-            TensorPrimitives.Add(sum, max, sum);
             for (int k = 0; k < n; k++)
-                TensorPrimitives.Subtract(x.Slice(k * inner, inner), sum, y.Slice(k * inner, inner));
+            {
+                var yk = y.Slice(k * inner, inner);
+                TensorPrimitives.Subtract(x.Slice(k * inner, inner), max, yk);
+                TensorPrimitives.Subtract(yk, sum, yk);
+            }
             return;
         }
         TensorPrimitives.Reciprocal(sum, sum);

@@ -101,7 +101,7 @@ internal sealed class SoftmaxOperator(NodeDef node) : Operator(node)
                 }
             for (int k = 0; k < n; k++)
                 for (int i = 0; i < inner; i++)
-                    y[b + k * inner + i] = log ? x[b + k * inner + i] - max[i] - Math.Log(sum[i]) : y[b + k * inner + i] / sum[i];
+                    y[b + k * inner + i] = log ? (x[b + k * inner + i] - max[i]) - Math.Log(sum[i]) : y[b + k * inner + i] / sum[i];
         }
     }
 
