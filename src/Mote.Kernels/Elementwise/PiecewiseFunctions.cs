@@ -186,3 +186,23 @@ public readonly struct SoftsignFn : IUnaryOperatorF32, IUnaryOperatorF64
     /// <inheritdoc/>
     public Vector512<float> Invoke(Vector512<float> x) => x / (Vector512<float>.One + Vector512.Abs(x));
 }
+
+/// <summary>Affine map a·x + b (per-channel scale and shift of the normalizations). Not fused, so every tier rounds alike.</summary>
+/// <param name="a">Scale.</param>
+/// <param name="b">Shift.</param>
+public readonly struct AffineFn(float a, float b) : IUnaryOperatorF32
+{
+    private readonly float _a = a, _b = b;
+
+    /// <inheritdoc/>
+    public float Invoke(float x) => x * _a + _b;
+
+    /// <inheritdoc/>
+    public Vector128<float> Invoke(Vector128<float> x) => x * _a + Vector128.Create(_b);
+
+    /// <inheritdoc/>
+    public Vector256<float> Invoke(Vector256<float> x) => x * _a + Vector256.Create(_b);
+
+    /// <inheritdoc/>
+    public Vector512<float> Invoke(Vector512<float> x) => x * _a + Vector512.Create(_b);
+}

@@ -2,6 +2,7 @@ using Mote.Format;
 using Mote.Kernels.Elementwise;
 using Mote.Runtime.Operators.Elementwise;
 using Mote.Runtime.Operators.Mathematics;
+using Mote.Runtime.Operators.Normalization;
 using Mote.Runtime.Operators.Reduce;
 
 namespace Mote.Runtime.Operators;
@@ -110,6 +111,15 @@ internal static partial class OperatorRegistry
         d[OpType.ReduceSumSquare] = (n, _) => new ReduceOperator(n, ReduceKind.SumSquare);
         d[OpType.ArgMax] = (n, _) => new ArgOperator(n);
         d[OpType.ArgMin] = (n, _) => new ArgOperator(n);
+
+        // Normalization.
+        d[OpType.BatchNormalization] = (n, b) => new BatchNormalizationOperator(n, b);
+        d[OpType.InstanceNormalization] = (n, _) => new InstanceNormalizationOperator(n);
+        d[OpType.LayerNormalization] = (n, _) => new LayerNormalizationOperator(n);
+        d[OpType.RMSNormalization] = (n, _) => new LayerNormalizationOperator(n);
+        d[OpType.GroupNormalization] = (n, _) => new GroupNormalizationOperator(n);
+        d[OpType.LpNormalization] = (n, _) => new LpNormalizationOperator(n);
+        d[OpType.MeanVarianceNormalization] = (n, _) => new MeanVarianceNormalizationOperator(n);
     }
 
     private static FloatFunctionOperator<TFn, FloatsOnly> Float<TFn>(NodeDef node, TFn fn) where TFn : struct, IUnaryOperatorF32, IUnaryOperatorF64 =>

@@ -8,7 +8,7 @@ public class UnaryF32Tests
 {
     public static TheoryData<string> Functions => new()
     {
-        "Relu", "LeakyRelu", "Clip", "ClipInverted", "HardSigmoid", "HardSwish", "ThresholdedRelu", "Shrink", "Softsign",
+        "Relu", "LeakyRelu", "Clip", "ClipInverted", "HardSigmoid", "HardSwish", "ThresholdedRelu", "Shrink", "Softsign", "Affine",
         "Exp", "Tanh", "Sigmoid", "Swish", "Elu", "Selu", "Celu", "Softplus", "Mish", "Erf", "Gelu", "GeluTanh",
     };
 
@@ -27,6 +27,7 @@ public class UnaryF32Tests
             case "ThresholdedRelu": Check(new ThresholdedReluFn(1.25f), 0); break;
             case "Shrink": Check(new ShrinkFn(0.5f, 0.25f), 0); break;
             case "Softsign": Check(new SoftsignFn(), 0); break;
+            case "Affine": Check(new AffineFn(1.7f, -0.3f), 0); break;
             case "Exp": Check(new ExpFn(), 2); break;
             case "Tanh": Check(new TanhFn(), 5); break;
             case "Sigmoid": Check(new SigmoidFn(), 3); break;

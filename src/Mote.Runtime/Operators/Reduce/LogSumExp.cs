@@ -17,35 +17,20 @@ internal static class LogSumExp<T> where T : unmanaged, INumber<T>
         var sum = scratch.Slice(y.Length, y.Length);
         max.Fill(double.NegativeInfinity);
         sum.Clear();
-        // Output stride of each group (0 for reduced groups), outermost first.
         Span<long> stride = stackalloc long[Math.Max(1, m)];
-        long acc = 1;
-        for (int j = m - 1; j >= 0; j--)
-        {
-            stride[j] = isReduced[j] ? 0 : acc;
-            if (!isReduced[j])
-                acc *= sizes[j];
-        }
         Span<long> index = stackalloc long[Math.Max(1, m)];
+        var walk = new ReducedIndexWalker(sizes, isReduced, stride, index);
         for (int pass = 0; pass < 2; pass++)
         {
-            index.Clear();
-            long o = 0;
-            for (int i = 0; i < x.Length; i++)
+            walk.Reset();
+            for (int i = 0; i < x.Length; i++, walk.Next())
             {
+                int o = (int)walk.Output;
                 double v = double.CreateTruncating(x[i]);
                 if (pass == 0)
-                    max[(int)o] = double.IsNaN(v) || double.IsNaN(max[(int)o]) ? double.NaN : Math.Max(max[(int)o], v);
-                else if (!double.IsNegativeInfinity(max[(int)o]))
-                    sum[(int)o] += Math.Exp(v - max[(int)o]);
-                for (int d = m - 1; d >= 0; d--)
-                {
-                    o += stride[d];
-                    if (++index[d] < sizes[d])
-                        break;
-                    o -= stride[d] * sizes[d];
-                    index[d] = 0;
-                }
+                    max[o] = double.IsNaN(v) || double.IsNaN(max[o]) ? double.NaN : Math.Max(max[o], v);
+                else if (!double.IsNegativeInfinity(max[o]))
+                    sum[o] += Math.Exp(v - max[o]);
             }
         }
         for (int k = 0; k < y.Length; k++)
