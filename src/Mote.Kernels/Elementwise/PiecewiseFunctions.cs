@@ -206,3 +206,42 @@ public readonly struct AffineFn(float a, float b) : IUnaryOperatorF32
     /// <inheritdoc/>
     public Vector512<float> Invoke(Vector512<float> x) => x * _a + Vector512.Create(_b);
 }
+
+/// <summary>Scaling a·x.</summary>
+/// <param name="a">Factor.</param>
+public readonly struct ScaleFn(float a) : IUnaryOperatorF32
+{
+    private readonly float _a = a;
+
+    /// <inheritdoc/>
+    public float Invoke(float x) => x * _a;
+
+    /// <inheritdoc/>
+    public Vector128<float> Invoke(Vector128<float> x) => x * _a;
+
+    /// <inheritdoc/>
+    public Vector256<float> Invoke(Vector256<float> x) => x * _a;
+
+    /// <inheritdoc/>
+    public Vector512<float> Invoke(Vector512<float> x) => x * _a;
+}
+
+/// <summary>Two subtractions (x − a) − b, in that order (log-softmax: x − max − log Σ, exact near the maximum).</summary>
+/// <param name="a">First subtrahend.</param>
+/// <param name="b">Second subtrahend.</param>
+public readonly struct OffsetFn(float a, float b) : IUnaryOperatorF32
+{
+    private readonly float _a = a, _b = b;
+
+    /// <inheritdoc/>
+    public float Invoke(float x) => x - _a - _b;
+
+    /// <inheritdoc/>
+    public Vector128<float> Invoke(Vector128<float> x) => x - Vector128.Create(_a) - Vector128.Create(_b);
+
+    /// <inheritdoc/>
+    public Vector256<float> Invoke(Vector256<float> x) => x - Vector256.Create(_a) - Vector256.Create(_b);
+
+    /// <inheritdoc/>
+    public Vector512<float> Invoke(Vector512<float> x) => x - Vector512.Create(_a) - Vector512.Create(_b);
+}

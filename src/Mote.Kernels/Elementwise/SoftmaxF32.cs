@@ -19,9 +19,9 @@ public static class SoftmaxF32
     {
         if (x.Length == 0)
             return;
-        float max = TensorPrimitives.Max(x);
+        float max = MaxF32.Max(x, width);
         float sum = ExpShiftSum(x, -max, y, width);
-        TensorPrimitives.Multiply(y, 1 / sum, y);
+        UnaryF32.Apply(new ScaleFn(1 / sum), y, y, width);
     }
 
     /// <summary>y = x − max x − log Σ e^(x − max x) over one contiguous row.</summary>
@@ -29,11 +29,10 @@ public static class SoftmaxF32
     {
         if (x.Length == 0)
             return;
-        float max = TensorPrimitives.Max(x);
+        float max = MaxF32.Max(x, width);
         float sum = ExpShiftSum(x, -max, y, width);
         // (x − max) − log sum: x − max is exact near the maximum, so the largest entries keep full accuracy.
-        TensorPrimitives.Subtract(x, max, y);
-        TensorPrimitives.Subtract(y, MathF.Log(sum), y);
+        UnaryF32.Apply(new OffsetFn(max, MathF.Log(sum)), x, y, width);
     }
 
     /// <summary>

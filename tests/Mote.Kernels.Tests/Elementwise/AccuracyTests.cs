@@ -27,7 +27,9 @@ public class AccuracyTests(ITestOutputHelper output)
         output.WriteLine($"exp: max {maxSub} ulp on denormal results");
         Assert.True(maxSub <= 1);
 
-        var edge = Apply(new ExpFn(), [88.73f, 89f, float.PositiveInfinity, -104f, -200f, float.NegativeInfinity, float.NaN, 0f, -0f, 88.72f, 1e-30f, -1e-30f, 0.5f, 1, 2, 3, 4, 5, 6, 7, 8]);
+        var payloadNaN = BitConverter.Int32BitsToSingle(0x7FC001FF);
+        var edge = Apply(new ExpFn(), [88.73f, 89f, float.PositiveInfinity, -104f, -200f, float.NegativeInfinity, float.NaN, 0f, -0f, 88.72f, 1e-30f, -1e-30f, 0.5f, payloadNaN, -payloadNaN, 3, 4, 5, 6, 7, 8]);
+        Assert.True(float.IsNaN(edge[13]) && float.IsNaN(edge[14]));
         Assert.Equal(float.PositiveInfinity, edge[0]);
         Assert.Equal(float.PositiveInfinity, edge[1]);
         Assert.Equal(float.PositiveInfinity, edge[2]);
@@ -40,6 +42,33 @@ public class AccuracyTests(ITestOutputHelper output)
         Assert.True(float.IsFinite(edge[9]));
         Assert.Equal(1f, edge[10]);
         Assert.Equal(1f, edge[11]);
+    }
+
+    [Fact]
+    public void PortableAndScaleFormsOfExpAgree()
+    {
+        // ExpF32.Exp picks VSCALEFPS on AVX-512 machines; the portable form (exponent-field add with a
+        // two-factor fallback) runs elsewhere. Both are checked here, lane by lane, over the whole range.
+        var x = Sweep(-110f, 95f, 1 << 18);
+        long maxPortable = 0, maxScale = 0;
+        for (int i = 0; i + 8 <= x.Length; i += 8)
+        {
+            var v = System.Runtime.Intrinsics.Vector256.Create(x, i);
+            var p = ExpF32.ExpPortable(v);
+            var s = ExpF32.HasScale ? ExpF32.ExpScale(v) : p;
+            for (int k = 0; k < 8; k++)
+            {
+                float want = (float)Math.Exp(x[i + k]);
+                maxPortable = Math.Max(maxPortable, FloatCompare.Ulps(p[k], want));
+                maxScale = Math.Max(maxScale, FloatCompare.Ulps(s[k], want));
+                Assert.Equal(float.IsNaN(p[k]), float.IsNaN(s[k]));
+            }
+        }
+        output.WriteLine($"exp portable: {maxPortable} ulp, scale: {maxScale} ulp over [-110, 95] (scale available: {ExpF32.HasScale})");
+        Assert.True(maxPortable <= 2 && maxScale <= 2);
+        var edge = System.Runtime.Intrinsics.Vector128.Create(float.NaN, float.PositiveInfinity, float.NegativeInfinity, BitConverter.Int32BitsToSingle(0x7FC001FF));
+        var pe = ExpF32.ExpPortable(edge);
+        Assert.True(float.IsNaN(pe[0]) && pe[1] == float.PositiveInfinity && pe[2] == 0 && float.IsNaN(pe[3]));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public class UnaryF32Tests
 {
     public static TheoryData<string> Functions => new()
     {
-        "Relu", "LeakyRelu", "Clip", "ClipInverted", "HardSigmoid", "HardSwish", "ThresholdedRelu", "Shrink", "Softsign", "Affine",
+        "Relu", "LeakyRelu", "Clip", "ClipInverted", "HardSigmoid", "HardSwish", "ThresholdedRelu", "Shrink", "Softsign", "Affine", "Scale", "Offset",
         "Exp", "Tanh", "Sigmoid", "Swish", "Elu", "Selu", "Celu", "Softplus", "Mish", "Erf", "Gelu", "GeluTanh",
     };
 
@@ -28,6 +28,8 @@ public class UnaryF32Tests
             case "Shrink": Check(new ShrinkFn(0.5f, 0.25f), 0); break;
             case "Softsign": Check(new SoftsignFn(), 0); break;
             case "Affine": Check(new AffineFn(1.7f, -0.3f), 0); break;
+            case "Scale": Check(new ScaleFn(-2.5f), 0); break;
+            case "Offset": Check(new OffsetFn(1.25f, -3.5f), 0); break;
             case "Exp": Check(new ExpFn(), 2); break;
             case "Tanh": Check(new TanhFn(), 5); break;
             case "Sigmoid": Check(new SigmoidFn(), 3); break;
