@@ -2,6 +2,7 @@ using Mote.Format;
 using Mote.Kernels.Elementwise;
 using Mote.Runtime.Execution;
 using Mote.Runtime.Operators.Elementwise;
+using Mote.Runtime.Operators.Reduce;
 
 // Not "Operators.Math": a namespace named Math would hide System.Math from every Operators.* namespace.
 namespace Mote.Runtime.Operators.Mathematics;
@@ -34,7 +35,7 @@ internal sealed class SoftmaxOperator(NodeDef node) : Operator(node)
         var x = ctx.Input(0);
         var y = ctx.Output(0);
         var shape = x.Shape;
-        int axis = shape.Length == 0 ? 0 : ShapeMath.Axis(_axis, shape.Length, Node.Op.ToString());
+        int axis = shape.Length == 0 ? 0 : ReduceAxes.Normalize(_axis, shape.Length);
         int n = shape.Length == 0 ? 1 : shape[axis];
         int inner = shape.Length == 0 ? 1 : (int)ShapeMath.Product(shape, axis + 1, shape.Length);
         long outer = shape.Length == 0 ? 1 : ShapeMath.Product(shape, 0, axis);

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using Mote.Format;
 using Mote.Runtime.Execution;
 using Mote.Runtime.Operators.Elementwise;
+using Mote.Runtime.Operators.Reduce;
 
 namespace Mote.Runtime.Operators.Normalization;
 
@@ -75,7 +76,7 @@ internal sealed class LayerNormalizationOperator : Operator
     private void Run<T>(in NodeContext ctx) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = ctx.Input(0);
-        int axis = ShapeMath.Axis(_axis, x.Rank, Node.Op.ToString());
+        int axis = ReduceAxes.Normalize(_axis, x.Rank);
         int d = (int)ShapeMath.Product(x.Shape, axis, x.Rank);
         long rows = ShapeMath.Product(x.Shape, 0, axis);
         long used = 0;

@@ -21,7 +21,7 @@ internal sealed class MeanVarianceNormalizationOperator(NodeDef node) : Operator
         TypeDispatch.Require(TypeDispatch.IsFloat(t), Node.Op, t);
         var x = ctx.InputShape(0);
         var reduced = new bool[Math.Max(1, x.Length)];
-        ReduceAxes.Mark(_axes, Math.Max(1, x.Length), false, reduced, Node.Op.ToString());
+        ReduceAxes.Mark(_axes, Math.Max(1, x.Length), false, reduced, Node.Op);
         ctx.RequestScratch(2 * sizeof(double) * ShapeMath.Count(ReduceAxes.OutputShape(x, reduced[..x.Length], true)));
         ctx.SetOutput(0, t, x);
     }
@@ -31,7 +31,7 @@ internal sealed class MeanVarianceNormalizationOperator(NodeDef node) : Operator
         var x = ctx.Input(0);
         int rank = x.Rank;
         Span<bool> reduced = stackalloc bool[Math.Max(1, rank)];
-        ReduceAxes.Mark(_axes, Math.Max(1, rank), false, reduced, Node.Op.ToString());
+        ReduceAxes.Mark(_axes, Math.Max(1, rank), false, reduced, Node.Op);
         Span<long> sizes = stackalloc long[Math.Max(1, rank)];
         Span<bool> isReduced = stackalloc bool[Math.Max(1, rank)];
         int m = ReduceAxes.Groups(x.Shape, reduced[..rank], sizes, isReduced);

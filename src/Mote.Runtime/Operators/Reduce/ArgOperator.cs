@@ -34,7 +34,7 @@ internal sealed class ArgOperator(NodeDef node) : Operator(node)
     {
         var x = ctx.Input(0);
         var shape = x.Shape;
-        int axis = shape.Length == 0 ? 0 : ShapeMath.Axis(_axis, shape.Length, Node.Op.ToString());
+        int axis = shape.Length == 0 ? 0 : ReduceAxes.Normalize(_axis, shape.Length);
         int n = shape.Length == 0 ? 1 : shape[axis];
         int inner = shape.Length == 0 ? 1 : (int)ShapeMath.Product(shape, axis + 1, shape.Length);
         long outer = shape.Length == 0 ? 1 : ShapeMath.Product(shape, 0, axis);

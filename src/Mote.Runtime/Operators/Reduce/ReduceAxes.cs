@@ -12,7 +12,7 @@ internal static class ReduceAxes
     /// Empty <paramref name="axes"/> means every axis, unless <paramref name="noopWhenEmpty"/>, in which case
     /// none (the reduction then maps each element on its own). Returns false for that no-op case.
     /// </summary>
-    public static bool Mark(ReadOnlySpan<long> axes, int rank, bool noopWhenEmpty, Span<bool> reduced, string what)
+    public static bool Mark(ReadOnlySpan<long> axes, int rank, bool noopWhenEmpty, Span<bool> reduced, Mote.Format.OpType op)
     {
         reduced.Clear();
         if (axes.Length == 0)
@@ -24,13 +24,19 @@ internal static class ReduceAxes
         }
         foreach (long a in axes)
         {
-            int k = ShapeMath.Axis(a, rank, what);
-            if (reduced[k])
-                throw new MoteShapeException($"{what}: axis {a} is listed twice");
-            reduced[k] = true;
+            // The message is built only on failure: this also runs inside Execute, which must not allocate.
+            long k = a < 0 ? a + rank : a;
+            if (k < 0 || k >= rank)
+                throw new MoteShapeException($"{op}: axis {a} is out of range for rank {rank}");
+            if (reduced[(int)k])
+                throw new MoteShapeException($"{op}: axis {a} is listed twice");
+            reduced[(int)k] = true;
         }
         return true;
     }
+
+    /// <summary>A possibly negative axis already validated against <paramref name="rank"/> (at shape inference).</summary>
+    public static int Normalize(long axis, int rank) => (int)(axis < 0 ? axis + rank : axis);
 
     /// <summary>The output shape: reduced axes become 1 (<paramref name="keepDims"/>) or disappear.</summary>
     public static int[] OutputShape(ReadOnlySpan<int> input, ReadOnlySpan<bool> reduced, bool keepDims)

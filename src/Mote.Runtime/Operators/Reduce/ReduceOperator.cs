@@ -28,7 +28,7 @@ internal sealed class ReduceOperator(NodeDef node, ReduceKind kind) : Operator(n
         var input = ctx.InputShape(0);
         long[] axes = ctx.HasInput(1) ? ctx.GetInts(1) : [];
         var mark = new bool[Math.Max(1, input.Length)];
-        bool any = ReduceAxes.Mark(axes, Math.Max(1, input.Length), _noop, mark, Node.Op.ToString());
+        bool any = ReduceAxes.Mark(axes, Math.Max(1, input.Length), _noop, mark, Node.Op);
         var reduced = mark[..input.Length];
         ctx.SetOutput(0, t, any ? ReduceAxes.OutputShape(input, reduced, _keepDims) : input);
         var sizes = new long[input.Length];
@@ -50,7 +50,7 @@ internal sealed class ReduceOperator(NodeDef node, ReduceKind kind) : Operator(n
         if (!a.IsNone && a.Type == DataType.Int32)
             for (int i = 0; i < axes.Length; i++)
                 axes[i] = a.Span<int>()[i];
-        ReduceAxes.Mark(axes, Math.Max(1, rank), _noop, reduced, Node.Op.ToString());
+        ReduceAxes.Mark(axes, Math.Max(1, rank), _noop, reduced, Node.Op);
         Span<long> sizes = stackalloc long[Math.Max(1, rank)];
         Span<bool> isReduced = stackalloc bool[Math.Max(1, rank)];
         int m = ReduceAxes.Groups(x.Shape, reduced[..rank], sizes, isReduced);
