@@ -1,7 +1,7 @@
 using System.Numerics;
 using Mote.Format;
 using Xunit;
-using static Mote.Runtime.Tests.Reference;
+using static Mote.Runtime.Tests.ScalarReference;
 
 namespace Mote.Runtime.Tests;
 
@@ -63,19 +63,19 @@ public class BinaryOperatorTests
     {
         var a = Tensor.FromArray(new[] { int.MinValue, 7, -7, 5, int.MinValue, 0 }, 6);
         var b = Tensor.FromArray(new[] { -1, 0, 2, -2, 1, 0 }, 6);
-        Assert.Equal([int.MinValue, 0, -3, -2, int.MinValue, 0], OpRunner.RunOne(OpType.Div, a, b).ToArray<int>());
+        Assert.Equal([int.MinValue, 0, -3, -2, int.MinValue, 0], NodeHarness.RunOne(OpType.Div, a, b).ToArray<int>());
         var m1 = Tensor.Scalar(-1L);
-        Assert.Equal([long.MinValue, -3], OpRunner.RunOne(OpType.Div, Tensor.FromArray(new[] { long.MinValue, 3L }, 2), m1).ToArray<long>());
-        Assert.Equal([0L, 0L], OpRunner.RunOne(OpType.Div, Tensor.FromArray(new[] { long.MinValue, 3L }, 2), Tensor.Scalar(0L)).ToArray<long>());
+        Assert.Equal([long.MinValue, -3], NodeHarness.RunOne(OpType.Div, Tensor.FromArray(new[] { long.MinValue, 3L }, 2), m1).ToArray<long>());
+        Assert.Equal([0L, 0L], NodeHarness.RunOne(OpType.Div, Tensor.FromArray(new[] { long.MinValue, 3L }, 2), Tensor.Scalar(0L)).ToArray<long>());
     }
 
     [Fact]
     public void MixedTypesAreRejected()
     {
-        var e = Assert.Throws<MoteShapeException>(() => OpRunner.Run(OpType.Add, [Tensor.FromArray(new float[2], 2), Tensor.FromArray(new int[2], 2)], false));
+        var e = Assert.Throws<MoteShapeException>(() => NodeHarness.Run(OpType.Add, [Tensor.FromArray(new float[2], 2), Tensor.FromArray(new int[2], 2)], false));
         Assert.Contains("same type", e.Message);
-        Assert.Throws<MoteShapeException>(() => OpRunner.Run(OpType.Add, [Tensor.FromArray(new float[2], 2), Tensor.FromArray(new float[3], 3)], false));
-        Assert.Throws<MoteNotSupportedException>(() => OpRunner.Run(OpType.Add, [Tensor.FromArray(new bool[2], 2), Tensor.FromArray(new bool[2], 2)], false));
+        Assert.Throws<MoteShapeException>(() => NodeHarness.Run(OpType.Add, [Tensor.FromArray(new float[2], 2), Tensor.FromArray(new float[3], 3)], false));
+        Assert.Throws<MoteNotSupportedException>(() => NodeHarness.Run(OpType.Add, [Tensor.FromArray(new bool[2], 2), Tensor.FromArray(new bool[2], 2)], false));
     }
 
     [Fact]
@@ -87,15 +87,15 @@ public class BinaryOperatorTests
         var scalar = new SessionOptions { Features = Mote.Kernels.CpuFeatures.None };
         foreach (var op in new[] { OpType.Add, OpType.Mul, OpType.PRelu })
         {
-            var x = OpRunner.Run(op, [Tensor.FromArray(a, 3, 100), Tensor.FromArray(b[..100], 100)], false)[0];
-            var y = OpRunner.Run(op, [Tensor.FromArray(a, 3, 100), Tensor.FromArray(b[..100], 100)], false, options: scalar)[0];
+            var x = NodeHarness.Run(op, [Tensor.FromArray(a, 3, 100), Tensor.FromArray(b[..100], 100)], false)[0];
+            var y = NodeHarness.Run(op, [Tensor.FromArray(a, 3, 100), Tensor.FromArray(b[..100], 100)], false, options: scalar)[0];
             AssertSame(x.ToArray<float>(), y.ToArray<float>(), op.ToString());
         }
     }
 
     internal static void Check(OpType op, int[] sa, float[] a, int[] sb, float[] b, Func<float, float, float> f, AttributeDef[]? attrs = null)
     {
-        var y = OpRunner.RunBoth(op, [Tensor.FromArray(a, sa), Tensor.FromArray(b, sb)], 1, attrs)[0];
+        var y = NodeHarness.RunBoth(op, [Tensor.FromArray(a, sa), Tensor.FromArray(b, sb)], 1, attrs)[0];
         var shape = BroadcastShape(sa, sb);
         Assert.Equal(shape, y.Shape.ToArray());
         var want = new float[Count(shape)];
@@ -106,7 +106,7 @@ public class BinaryOperatorTests
 
     internal static void CheckTyped<T>(OpType op, int[] sa, T[] a, int[] sb, T[] b, Func<T, T, T> f, AttributeDef[]? attrs = null) where T : unmanaged
     {
-        var y = OpRunner.RunBoth(op, [Tensor.FromArray(a, sa), Tensor.FromArray(b, sb)], 1, attrs)[0];
+        var y = NodeHarness.RunBoth(op, [Tensor.FromArray(a, sa), Tensor.FromArray(b, sb)], 1, attrs)[0];
         var shape = BroadcastShape(sa, sb);
         Assert.Equal(shape, y.Shape.ToArray());
         var got = y.ToArray<T>();

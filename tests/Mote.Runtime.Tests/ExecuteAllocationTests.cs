@@ -5,7 +5,7 @@ using Mote.Runtime.Execution;
 using Mote.Runtime.Graph;
 using Mote.Runtime.Operators;
 using Xunit;
-using static Mote.Runtime.Tests.Reference;
+using static Mote.Runtime.Tests.ScalarReference;
 
 namespace Mote.Runtime.Tests;
 

@@ -2,7 +2,7 @@ using System.Numerics;
 using Mote.Format;
 using Xunit;
 using static Mote.Runtime.Tests.BinaryOperatorTests;
-using static Mote.Runtime.Tests.Reference;
+using static Mote.Runtime.Tests.ScalarReference;
 
 namespace Mote.Runtime.Tests;
 
@@ -22,7 +22,7 @@ public class LogicAndCastTests
             CheckCompare(OpType.Greater, sa, a, sb, b, (x, y) => x > y);
             CheckCompare(OpType.GreaterOrEqual, sa, a, sb, b, (x, y) => x >= y);
         }
-        Assert.Equal([true, false], OpRunner.RunOne(OpType.Equal, Tensor.FromArray(new[] { 0f, float.NaN }, 2), Tensor.FromArray(new[] { -0f, float.NaN }, 2)).ToArray<bool>());
+        Assert.Equal([true, false], NodeHarness.RunOne(OpType.Equal, Tensor.FromArray(new[] { 0f, float.NaN }, 2), Tensor.FromArray(new[] { -0f, float.NaN }, 2)).ToArray<bool>());
     }
 
     [Fact]
@@ -36,8 +36,8 @@ public class LogicAndCastTests
         CheckCompare(OpType.Greater, [12], ua, [], [7UL], (x, y) => x > y);
         var p = new[] { true, false, true, false };
         var q = new[] { true, true, false, false };
-        Assert.Equal([true, false, false, true], OpRunner.RunOne(OpType.Equal, Tensor.FromArray(p, 4), Tensor.FromArray(q, 4)).ToArray<bool>());
-        Assert.Throws<MoteNotSupportedException>(() => OpRunner.Run(OpType.Less, [Tensor.FromArray(p, 4), Tensor.FromArray(q, 4)], false));
+        Assert.Equal([true, false, false, true], NodeHarness.RunOne(OpType.Equal, Tensor.FromArray(p, 4), Tensor.FromArray(q, 4)).ToArray<bool>());
+        Assert.Throws<MoteNotSupportedException>(() => NodeHarness.Run(OpType.Less, [Tensor.FromArray(p, 4), Tensor.FromArray(q, 4)], false));
     }
 
     [Fact]
@@ -47,11 +47,11 @@ public class LogicAndCastTests
         var b = new[] { true, false, false };
         foreach (var (op, f) in new (OpType, Func<bool, bool, bool>)[] { (OpType.And, (x, y) => x & y), (OpType.Or, (x, y) => x | y), (OpType.Xor, (x, y) => x ^ y) })
         {
-            var y = OpRunner.RunOne(op, Tensor.FromArray(a, 2, 3), Tensor.FromArray(b, 3)).ToArray<bool>();
+            var y = NodeHarness.RunOne(op, Tensor.FromArray(a, 2, 3), Tensor.FromArray(b, 3)).ToArray<bool>();
             Assert.Equal(Enumerable.Range(0, 6).Select(i => f(a[i], b[i % 3])).ToArray(), y);
         }
-        Assert.Equal([false, true], OpRunner.RunOne(OpType.Not, Tensor.FromArray(new[] { true, false }, 2)).ToArray<bool>());
-        Assert.Throws<MoteNotSupportedException>(() => OpRunner.Run(OpType.And, [Tensor.FromArray(new int[1], 1), Tensor.FromArray(new int[1], 1)], false));
+        Assert.Equal([false, true], NodeHarness.RunOne(OpType.Not, Tensor.FromArray(new[] { true, false }, 2)).ToArray<bool>());
+        Assert.Throws<MoteNotSupportedException>(() => NodeHarness.Run(OpType.And, [Tensor.FromArray(new int[1], 1), Tensor.FromArray(new int[1], 1)], false));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class LogicAndCastTests
         var shape = BroadcastShape(sc, sx, sy);
         void Check<T>(T[] x, T[] y) where T : unmanaged
         {
-            var got = OpRunner.RunOne(OpType.Where, Tensor.FromArray(c, sc), Tensor.FromArray(x, sx), Tensor.FromArray(y, sy));
+            var got = NodeHarness.RunOne(OpType.Where, Tensor.FromArray(c, sc), Tensor.FromArray(x, sx), Tensor.FromArray(y, sy));
             Assert.Equal(shape, got.Shape.ToArray());
             var want = new T[Count(shape)];
             for (int i = 0; i < want.Length; i++)
@@ -75,9 +75,9 @@ public class LogicAndCastTests
         Check(new short[] { 1, 2, 3 }, Enumerable.Range(10, 12).Select(v => (short)v).ToArray());
         Check(new[] { true, false, true }, Enumerable.Range(0, 12).Select(v => v % 2 == 0).ToArray());
         // Scalars and same shapes.
-        Assert.Equal([5, 9], OpRunner.RunOne(OpType.Where, Tensor.FromArray(new[] { true, false }, 2), Tensor.Scalar(5), Tensor.Scalar(9)).ToArray<int>());
-        Assert.Equal([1, 20], OpRunner.RunOne(OpType.Where, Tensor.FromArray(new[] { true, false }, 2), Tensor.FromArray(new[] { 1, 2 }, 2), Tensor.FromArray(new[] { 10, 20 }, 2)).ToArray<int>());
-        Assert.Equal([0, 2], OpRunner.RunOne(OpType.Where, Tensor.FromArray(Array.Empty<bool>(), 0, 2), Tensor.Scalar(5), Tensor.Scalar(9)).Shape.ToArray());
+        Assert.Equal([5, 9], NodeHarness.RunOne(OpType.Where, Tensor.FromArray(new[] { true, false }, 2), Tensor.Scalar(5), Tensor.Scalar(9)).ToArray<int>());
+        Assert.Equal([1, 20], NodeHarness.RunOne(OpType.Where, Tensor.FromArray(new[] { true, false }, 2), Tensor.FromArray(new[] { 1, 2 }, 2), Tensor.FromArray(new[] { 10, 20 }, 2)).ToArray<int>());
+        Assert.Equal([0, 2], NodeHarness.RunOne(OpType.Where, Tensor.FromArray(Array.Empty<bool>(), 0, 2), Tensor.Scalar(5), Tensor.Scalar(9)).Shape.ToArray());
     }
 
     [Fact]
@@ -85,11 +85,11 @@ public class LogicAndCastTests
     {
         var x = new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, 3e38f, -1e-45f };
         var t = Tensor.FromArray(x, 6);
-        Assert.Equal(x.Select(float.IsNaN).ToArray(), OpRunner.RunOne(OpType.IsNaN, t).ToArray<bool>());
-        Assert.Equal(x.Select(float.IsInfinity).ToArray(), OpRunner.RunOne(OpType.IsInf, t).ToArray<bool>());
-        Assert.Equal(x.Select(float.IsPositiveInfinity).ToArray(), OpRunner.RunOne(OpType.IsInf, [Int("detect_negative", 0)], t).ToArray<bool>());
-        Assert.Equal(x.Select(float.IsNegativeInfinity).ToArray(), OpRunner.RunOne(OpType.IsInf, [Int("detect_positive", 0)], t).ToArray<bool>());
-        Assert.Equal([true, false], OpRunner.RunOne(OpType.IsNaN, Tensor.FromArray(new[] { double.NaN, 1.0 }, 2)).ToArray<bool>());
+        Assert.Equal(x.Select(float.IsNaN).ToArray(), NodeHarness.RunOne(OpType.IsNaN, t).ToArray<bool>());
+        Assert.Equal(x.Select(float.IsInfinity).ToArray(), NodeHarness.RunOne(OpType.IsInf, t).ToArray<bool>());
+        Assert.Equal(x.Select(float.IsPositiveInfinity).ToArray(), NodeHarness.RunOne(OpType.IsInf, [Int("detect_negative", 0)], t).ToArray<bool>());
+        Assert.Equal(x.Select(float.IsNegativeInfinity).ToArray(), NodeHarness.RunOne(OpType.IsInf, [Int("detect_positive", 0)], t).ToArray<bool>());
+        Assert.Equal([true, false], NodeHarness.RunOne(OpType.IsNaN, Tensor.FromArray(new[] { double.NaN, 1.0 }, 2)).ToArray<bool>());
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public class LogicAndCastTests
         // Observed with ONNX Runtime 1.31.1 (linux-x64 CPU provider) on these inputs.
         float[] x = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 3e9f, -3e9f, 1e20f, -2.5f, 2.5f, 300f, 2147483648f, -1f, 70000f];
         var t = Tensor.FromArray(x, 3, 4);
-        Tensor Cast(DataType to) => OpRunner.RunOne(OpType.Cast, [Int("to", (long)to)], t);
+        Tensor Cast(DataType to) => NodeHarness.RunOne(OpType.Cast, [Int("to", (long)to)], t);
         Assert.Equal([0, 0, 0, 0, 0, 0, -2, 2, 44, 0, -1, 112], Cast(DataType.Int8).ToArray<sbyte>().Select(v => (int)v));
         Assert.Equal([0, 0, 0, 0, 0, 0, 254, 2, 44, 0, 255, 112], Cast(DataType.UInt8).ToArray<byte>().Select(v => (int)v));
         Assert.Equal([0, 0, 0, 0, 0, 0, -2, 2, 300, 0, -1, 4464], Cast(DataType.Int16).ToArray<short>().Select(v => (int)v));
@@ -123,7 +123,7 @@ public class LogicAndCastTests
             var (src, exact) = SourceValues(from);
             foreach (var to in types.Append(DataType.Float16).Append(DataType.BFloat16))
             {
-                var y = OpRunner.RunOne(OpType.Cast, [Int("to", (long)to)], src);
+                var y = NodeHarness.RunOne(OpType.Cast, [Int("to", (long)to)], src);
                 Assert.Equal(Graph_ComputeType(to), y.Type);
                 var want = exact.Select(v => Expected(v, from, to)).ToArray();
                 var got = ReadAsDouble(y);
@@ -138,27 +138,27 @@ public class LogicAndCastTests
     public void CastRoundsThroughHalfPrecisionAndInt64ToFloatRoundsOnce()
     {
         var x = new[] { 1.0009765625f + 1e-4f, 65519f, 65520f, 1e-8f, float.NaN, 1.00390625f, 1.01171875f, 3.0000001f };
-        var h = OpRunner.RunOne(OpType.Cast, [Int("to", (long)DataType.Float16)], Tensor.FromArray(x, 8)).ToArray<float>();
+        var h = NodeHarness.RunOne(OpType.Cast, [Int("to", (long)DataType.Float16)], Tensor.FromArray(x, 8)).ToArray<float>();
         Assert.Equal(x.Select(v => (float)(Half)v).ToArray(), h);
         Assert.Equal(float.PositiveInfinity, h[2]);
-        var b = OpRunner.RunOne(OpType.Cast, [Int("to", (long)DataType.BFloat16)], Tensor.FromArray(x, 8)).ToArray<float>();
+        var b = NodeHarness.RunOne(OpType.Cast, [Int("to", (long)DataType.BFloat16)], Tensor.FromArray(x, 8)).ToArray<float>();
         Assert.Equal(1.0f, b[5]); // 1 + 2^-8 is a tie: to even.
         Assert.Equal(1.015625f, b[6]); // 1 + 3·2^-8 is a tie: to even (upward).
         Assert.True(float.IsNaN(b[4]));
         // 2^60 + 2^36 + 1 is just above a float midpoint; rounding through double would land on the even side.
         long v = (1L << 60) + (1L << 36) + 1;
-        Assert.Equal((float)((1L << 60) + (1L << 37)), OpRunner.RunOne(OpType.Cast, [Int("to", (long)DataType.Float32)], Tensor.Scalar(v)).ToArray<float>()[0]);
+        Assert.Equal((float)((1L << 60) + (1L << 37)), NodeHarness.RunOne(OpType.Cast, [Int("to", (long)DataType.Float32)], Tensor.Scalar(v)).ToArray<float>()[0]);
     }
 
     [Fact]
     public void CastLikeTakesTheTypeOfItsSecondInput()
     {
         var x = Tensor.FromArray(new[] { 1.7f, -2.7f, 300.5f }, 3);
-        Assert.Equal([1, -2, 300], OpRunner.RunOne(OpType.CastLike, x, Tensor.FromArray(new int[1], 1)).ToArray<int>());
-        Assert.Equal(new[] { 1.7, -2.7, 300.5 }.Select(d => (double)(float)d).ToArray(), OpRunner.RunOne(OpType.CastLike, x, Tensor.Scalar(0.0)).ToArray<double>());
+        Assert.Equal([1, -2, 300], NodeHarness.RunOne(OpType.CastLike, x, Tensor.FromArray(new int[1], 1)).ToArray<int>());
+        Assert.Equal(new[] { 1.7, -2.7, 300.5 }.Select(d => (double)(float)d).ToArray(), NodeHarness.RunOne(OpType.CastLike, x, Tensor.Scalar(0.0)).ToArray<double>());
         // A float16 "like" input (declared f16, fed as f32 inside): values round through Half.
         var like = Tensor.FromArray(new Half[] { (Half)0 }, 1);
-        var y = OpRunner.Run(OpType.CastLike, [x, like], constants: false)[0];
+        var y = NodeHarness.Run(OpType.CastLike, [x, like], constants: false)[0];
         Assert.Equal(new[] { 1.7f, -2.7f, 300.5f }.Select(f => (float)(Half)f).ToArray(), y.ToArray<float>());
     }
 
@@ -254,7 +254,7 @@ public class LogicAndCastTests
 
     private static void CheckCompare<T>(OpType op, int[] sa, T[] a, int[] sb, T[] b, Func<T, T, bool> f) where T : unmanaged
     {
-        var y = OpRunner.RunOne(op, Tensor.FromArray(a, sa), Tensor.FromArray(b, sb));
+        var y = NodeHarness.RunOne(op, Tensor.FromArray(a, sa), Tensor.FromArray(b, sb));
         Assert.Equal(DataType.Bool, y.Type);
         var shape = BroadcastShape(sa, sb);
         Assert.Equal(shape, y.Shape.ToArray());

@@ -1,6 +1,6 @@
 using Mote.Format;
 using Xunit;
-using static Mote.Runtime.Tests.Reference;
+using static Mote.Runtime.Tests.ScalarReference;
 
 namespace Mote.Runtime.Tests;
 
@@ -21,18 +21,18 @@ public class NormalizationTests
         }
         Tensor?[] inputs = [Tensor.FromArray(x, shape), Tensor.FromArray(scale, 3), Tensor.FromArray(bias, 3), Tensor.FromArray(mean, 3), Tensor.FromArray(variance, 3)];
         // Constant parameters (folded into a·x + b when the session is built) and parameters fed at run time.
-        var folded = OpRunner.Run(OpType.BatchNormalization, inputs, false, 1, [Float("epsilon", 1e-3f)], alwaysConstant: [1, 2, 3, 4])[0];
+        var folded = NodeHarness.Run(OpType.BatchNormalization, inputs, false, 1, [Float("epsilon", 1e-3f)], alwaysConstant: [1, 2, 3, 4])[0];
         AssertClose(folded.ToArray<float>(), want, 2e-6, 1e-6, "constant parameters");
-        var live = OpRunner.RunBoth(OpType.BatchNormalization, inputs, 1, [Float("epsilon", 1e-3f)])[0];
+        var live = NodeHarness.RunBoth(OpType.BatchNormalization, inputs, 1, [Float("epsilon", 1e-3f)])[0];
         AssertClose(live.ToArray<float>(), want, 2e-6, 1e-6, "run-time parameters");
         // Rank 2 [N, C] and f64.
         var x2 = x[..6].Select(v => (double)v).ToArray();
-        var y2 = OpRunner.RunOne(OpType.BatchNormalization, Tensor.FromArray(x2, 2, 3), Tensor.FromArray(scale.Select(v => (double)v).ToArray(), 3),
+        var y2 = NodeHarness.RunOne(OpType.BatchNormalization, Tensor.FromArray(x2, 2, 3), Tensor.FromArray(scale.Select(v => (double)v).ToArray(), 3),
             Tensor.FromArray(bias.Select(v => (double)v).ToArray(), 3), Tensor.FromArray(mean.Select(v => (double)v).ToArray(), 3), Tensor.FromArray(variance.Select(v => (double)v).ToArray(), 3)).ToArray<double>();
         for (int i = 0; i < 6; i++)
             Assert.True(Close(y2[i], scale[i % 3] * (x2[i] - mean[i % 3]) / Math.Sqrt(variance[i % 3] + (double)1e-5f) + bias[i % 3], 1e-12, 1e-12), $"{y2[i]} vs {scale[i % 3] * (x2[i] - mean[i % 3]) / Math.Sqrt(variance[i % 3] + (double)1e-5f) + bias[i % 3]}");
-        Assert.Throws<MoteNotSupportedException>(() => OpRunner.Run(OpType.BatchNormalization, inputs, false, 1, [Int("training_mode", 1)]));
-        Assert.Throws<MoteShapeException>(() => OpRunner.Run(OpType.BatchNormalization, [inputs[0], Tensor.FromArray(new float[2], 2), inputs[2], inputs[3], inputs[4]], false));
+        Assert.Throws<MoteNotSupportedException>(() => NodeHarness.Run(OpType.BatchNormalization, inputs, false, 1, [Int("training_mode", 1)]));
+        Assert.Throws<MoteShapeException>(() => NodeHarness.Run(OpType.BatchNormalization, [inputs[0], Tensor.FromArray(new float[2], 2), inputs[2], inputs[3], inputs[4]], false));
     }
 
     [Fact]
@@ -42,13 +42,13 @@ public class NormalizationTests
         var x = Floats(Count(shape), 2, -2, 6);
         float[] scale = [1f, -0.5f, 2f, 0.25f], bias = [0f, 0.5f, -1f, 3f];
         var inputs = new Tensor?[] { Tensor.FromArray(x, shape), Tensor.FromArray(scale, 4), Tensor.FromArray(bias, 4) };
-        AssertClose(OpRunner.RunBoth(OpType.InstanceNormalization, inputs, 1, [Float("epsilon", 1e-4f)])[0].ToArray<float>(),
+        AssertClose(NodeHarness.RunBoth(OpType.InstanceNormalization, inputs, 1, [Float("epsilon", 1e-4f)])[0].ToArray<float>(),
             GroupReference(x, shape, 4, scale, bias, 1e-4f), 3e-6, 3e-6, "InstanceNormalization");
         foreach (int groups in new[] { 1, 2, 4 })
-            AssertClose(OpRunner.RunBoth(OpType.GroupNormalization, inputs, 1, [Int("num_groups", groups)])[0].ToArray<float>(),
+            AssertClose(NodeHarness.RunBoth(OpType.GroupNormalization, inputs, 1, [Int("num_groups", groups)])[0].ToArray<float>(),
                 GroupReference(x, shape, groups, scale, bias, 1e-5f), 3e-6, 3e-6, $"GroupNormalization {groups} groups");
-        Assert.Throws<MoteShapeException>(() => OpRunner.Run(OpType.GroupNormalization, inputs, false, 1, [Int("num_groups", 3)]));
-        Assert.Throws<MoteShapeException>(() => OpRunner.Run(OpType.GroupNormalization, [inputs[0], Tensor.FromArray(new float[2], 2), Tensor.FromArray(new float[2], 2)], false, 1, [Int("num_groups", 2)]));
+        Assert.Throws<MoteShapeException>(() => NodeHarness.Run(OpType.GroupNormalization, inputs, false, 1, [Int("num_groups", 3)]));
+        Assert.Throws<MoteShapeException>(() => NodeHarness.Run(OpType.GroupNormalization, [inputs[0], Tensor.FromArray(new float[2], 2), Tensor.FromArray(new float[2], 2)], false, 1, [Int("num_groups", 2)]));
     }
 
     // Mean and population variance over each (sample, group of channels), then per-channel scale and bias.
@@ -82,7 +82,7 @@ public class NormalizationTests
             int d = Count(shape[a..]), rows = 24 / d;
             var scale = Floats(d, 4, 0.5f, 2);
             var bias = Floats(d, 5, -1, 1);
-            var outs = OpRunner.RunBoth(OpType.LayerNormalization, [Tensor.FromArray(x, shape), Tensor.FromArray(scale, shape[a..]), Tensor.FromArray(bias, shape[a..])], 3,
+            var outs = NodeHarness.RunBoth(OpType.LayerNormalization, [Tensor.FromArray(x, shape), Tensor.FromArray(scale, shape[a..]), Tensor.FromArray(bias, shape[a..])], 3,
                 [Int("axis", axis), Float("epsilon", 1e-3f)]);
             var want = new double[24];
             var means = new double[rows];
@@ -110,7 +110,7 @@ public class NormalizationTests
         var x = Floats(48, 6, -3, 3);
         // Scale [1, 8] broadcast over the normalized shape [2, 8]; no bias; only Y requested.
         var scale = Floats(8, 7, 0.5f, 1.5f);
-        var y = OpRunner.RunBoth(OpType.LayerNormalization, [Tensor.FromArray(x, shape), Tensor.FromArray(scale, 1, 8)], 1, [Int("axis", 1)])[0].ToArray<float>();
+        var y = NodeHarness.RunBoth(OpType.LayerNormalization, [Tensor.FromArray(x, shape), Tensor.FromArray(scale, 1, 8)], 1, [Int("axis", 1)])[0].ToArray<float>();
         var want = new double[48];
         for (int r = 0; r < 3; r++)
         {
@@ -120,7 +120,7 @@ public class NormalizationTests
                 want[r * 16 + k] = (row[k] - mean) / Math.Sqrt(variance + 1e-5f) * scale[k % 8];
         }
         AssertClose(y, want, 2e-6, 2e-6, "LayerNorm broadcast scale");
-        var rms = OpRunner.RunBoth(OpType.RMSNormalization, [Tensor.FromArray(x, shape), Tensor.FromArray(scale, 8)], 1, [Float("epsilon", 1e-6f)])[0].ToArray<float>();
+        var rms = NodeHarness.RunBoth(OpType.RMSNormalization, [Tensor.FromArray(x, shape), Tensor.FromArray(scale, 8)], 1, [Float("epsilon", 1e-6f)])[0].ToArray<float>();
         var wantRms = new double[48];
         for (int r = 0; r < 6; r++)
         {
@@ -129,7 +129,7 @@ public class NormalizationTests
                 wantRms[r * 8 + k] = x[r * 8 + k] / Math.Sqrt(ms + 1e-6f) * scale[k];
         }
         AssertClose(rms, wantRms, 2e-6, 1e-7, "RMSNormalization");
-        Assert.Throws<MoteShapeException>(() => OpRunner.Run(OpType.LayerNormalization, [Tensor.FromArray(x, shape), Tensor.FromArray(new float[3], 3)], false));
+        Assert.Throws<MoteShapeException>(() => NodeHarness.Run(OpType.LayerNormalization, [Tensor.FromArray(x, shape), Tensor.FromArray(new float[3], 3)], false));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public class NormalizationTests
                         : Math.Sqrt(Enumerable.Range(0, n).Sum(j => (double)x[start + j * inner] * x[start + j * inner]));
                     want[i] = norm == 0 ? 0 : x[i] / norm;
                 }
-                var y = OpRunner.RunBoth(OpType.LpNormalization, [Tensor.FromArray(x, shape)], 1, [Int("axis", axis), Int("p", p)])[0];
+                var y = NodeHarness.RunBoth(OpType.LpNormalization, [Tensor.FromArray(x, shape)], 1, [Int("axis", axis), Int("p", p)])[0];
                 AssertClose(y.ToArray<float>(), want, 1e-6, 1e-7, $"Lp p={p} axis {axis}");
             }
     }
@@ -191,7 +191,7 @@ public class NormalizationTests
                     want[i] = (x[i] - mean) / (std + 1e-9);
             }
             var attrs = axes is null ? Array.Empty<AttributeDef>() : [Ints("axes", axes)];
-            var y = OpRunner.RunBoth(OpType.MeanVarianceNormalization, [Tensor.FromArray(x, shape)], 1, attrs)[0];
+            var y = NodeHarness.RunBoth(OpType.MeanVarianceNormalization, [Tensor.FromArray(x, shape)], 1, attrs)[0];
             AssertClose(y.ToArray<float>(), want, 1e-6, 1e-6, $"MVN axes {(axes is null ? "default" : string.Join(",", axes))}");
         }
     }

@@ -1,6 +1,6 @@
 using Mote.Format;
 using Xunit;
-using static Mote.Runtime.Tests.Reference;
+using static Mote.Runtime.Tests.ScalarReference;
 
 namespace Mote.Runtime.Tests;
 
@@ -68,7 +68,7 @@ public class ReduceTests
                 {
                     var axes = Enumerable.Range(0, 4).Where(i => (mask >> i & 1) != 0).Select(i => (long)(i % 2 == 0 ? i : i - 4)).ToArray();
                     var reduced = Enumerable.Range(0, 4).Select(i => mask == 0 || (mask >> i & 1) != 0).ToArray();
-                    var y = OpRunner.RunBoth(op, [Tensor.FromArray(x, shape), Tensor.FromArray(axes, axes.Length)], 1, [Int("keepdims", keep ? 1 : 0)], exactFold: false, alwaysConstant: [1])[0];
+                    var y = NodeHarness.RunBoth(op, [Tensor.FromArray(x, shape), Tensor.FromArray(axes, axes.Length)], 1, [Int("keepdims", keep ? 1 : 0)], exactFold: false, alwaysConstant: [1])[0];
                     var (want, wantShape) = Expected(kind, x, shape, reduced, keep);
                     Assert.Equal(wantShape, y.Shape.ToArray());
                     AssertClose(y.ToArray<float>(), want, 2e-6, 1e-30, $"{op} axes [{string.Join(",", axes)}] keepdims={keep}");
@@ -82,13 +82,13 @@ public class ReduceTests
         var t = Tensor.FromArray(x, 2, 3, 4);
         foreach (var (op, kind) in Kinds)
         {
-            var all = OpRunner.RunBoth(op, [t], 1, [Int("keepdims", 0)], exactFold: false, alwaysConstant: [1])[0];
+            var all = NodeHarness.RunBoth(op, [t], 1, [Int("keepdims", 0)], exactFold: false, alwaysConstant: [1])[0];
             Assert.Empty(all.Shape.ToArray());
             AssertClose(all.ToArray<float>(), Expected(kind, x, [2, 3, 4], [true, true, true], false).Values, 2e-6, 0, op + " all");
-            var allEmptyAxes = OpRunner.RunBoth(op, [t, Tensor.FromArray(Array.Empty<long>(), 0)], 1, exactFold: false, alwaysConstant: [1])[0];
+            var allEmptyAxes = NodeHarness.RunBoth(op, [t, Tensor.FromArray(Array.Empty<long>(), 0)], 1, exactFold: false, alwaysConstant: [1])[0];
             Assert.Equal([1, 1, 1], allEmptyAxes.Shape.ToArray());
             // noop_with_empty_axes: each element reduced on its own.
-            var noop = OpRunner.RunBoth(op, [t, Tensor.FromArray(Array.Empty<long>(), 0)], 1, [Int("noop_with_empty_axes", 1)], exactFold: false, alwaysConstant: [1])[0];
+            var noop = NodeHarness.RunBoth(op, [t, Tensor.FromArray(Array.Empty<long>(), 0)], 1, [Int("noop_with_empty_axes", 1)], exactFold: false, alwaysConstant: [1])[0];
             Assert.Equal([2, 3, 4], noop.Shape.ToArray());
             AssertClose(noop.ToArray<float>(), Expected(kind, x, [2, 3, 4], [false, false, false], true).Values, 2e-7, 0, op + " noop");
         }
@@ -127,7 +127,7 @@ public class ReduceTests
             var reduced = Enumerable.Range(0, shape.Length).Select(i => axes.Any(a => (a + shape.Length) % shape.Length == i)).ToArray();
             foreach (var (op, kind) in Kinds.Where(k => k.Kind is "mean" or "sum" or "max" or "min" or "l2" or "sumsquare" or "l1"))
             {
-                var y = OpRunner.Run(op, [Tensor.FromArray(x, shape), Tensor.FromArray(axes, axes.Length)], false, alwaysConstant: [1])[0];
+                var y = NodeHarness.Run(op, [Tensor.FromArray(x, shape), Tensor.FromArray(axes, axes.Length)], false, alwaysConstant: [1])[0];
                 // Float accumulation: the error scales with Σ|x| (≤ ~400 here), not with the (cancelling) result.
                 AssertClose(y.ToArray<float>(), Expected(kind, x, shape, reduced, true).Values, 2e-6, 3e-5, $"{op} {ShapeMath.Format(shape)}");
             }
@@ -158,7 +158,7 @@ public class ReduceTests
         Assert.Equal([true, true], Reduce(OpType.ReduceMax, [Int("keepdims", 0)], b, ax).ToArray<bool>());
         Assert.Equal([false, false], Reduce(OpType.ReduceMin, [Int("keepdims", 0)], b, ax).ToArray<bool>());
         Assert.Equal([(sbyte)-128], Reduce(OpType.ReduceMin, [Int("keepdims", 0)], Tensor.FromArray(new sbyte[] { 5, -128, 127 }, 3)).ToArray<sbyte>());
-        Assert.Throws<MoteNotSupportedException>(() => OpRunner.Run(OpType.ReduceSum, [Tensor.FromArray(new sbyte[1], 1)], false));
+        Assert.Throws<MoteNotSupportedException>(() => NodeHarness.Run(OpType.ReduceSum, [Tensor.FromArray(new sbyte[1], 1)], false));
     }
 
     [Fact]
@@ -174,8 +174,8 @@ public class ReduceTests
                     s += x[i * 20 + j * 5 + k];
             Assert.True(Close(y[j], s / 15, 1e-14));
         }
-        Assert.Throws<MoteShapeException>(() => OpRunner.Run(OpType.ReduceSum, [Tensor.FromArray(new float[6], 2, 3), Tensor.FromArray(new long[] { 2 }, 1)], true));
-        Assert.Throws<MoteShapeException>(() => OpRunner.Run(OpType.ReduceSum, [Tensor.FromArray(new float[6], 2, 3), Tensor.FromArray(new long[] { 1, -1 }, 2)], true));
+        Assert.Throws<MoteShapeException>(() => NodeHarness.Run(OpType.ReduceSum, [Tensor.FromArray(new float[6], 2, 3), Tensor.FromArray(new long[] { 2 }, 1)], true));
+        Assert.Throws<MoteShapeException>(() => NodeHarness.Run(OpType.ReduceSum, [Tensor.FromArray(new float[6], 2, 3), Tensor.FromArray(new long[] { 1, -1 }, 2)], true));
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public class ReduceTests
                 foreach (bool keep in new[] { true, false })
                     foreach (bool last in new[] { false, true })
                     {
-                        var y = OpRunner.RunOne(op, [Int("axis", axis), Int("keepdims", keep ? 1 : 0), Int("select_last_index", last ? 1 : 0)], Tensor.FromArray(x, shape));
+                        var y = NodeHarness.RunOne(op, [Int("axis", axis), Int("keepdims", keep ? 1 : 0), Int("select_last_index", last ? 1 : 0)], Tensor.FromArray(x, shape));
                         int a = (axis + 3) % 3;
                         var expectShape = shape.Select((d, i) => i == a ? 1 : d).Where((d, i) => keep || i != a).ToArray();
                         Assert.Equal(expectShape, y.Shape.ToArray());
@@ -204,12 +204,12 @@ public class ReduceTests
                             Assert.Equal(ArgReference(vals, op == OpType.ArgMax, last), got[o]);
                         }
                     }
-        Assert.Equal([2L], OpRunner.RunOne(OpType.ArgMax, Tensor.FromArray(new[] { 1, 5, 9, 9 }, 4)).ToArray<long>());
-        Assert.Equal([0L], OpRunner.RunOne(OpType.ArgMax, Tensor.Scalar(3f)).ToArray<long>());
+        Assert.Equal([2L], NodeHarness.RunOne(OpType.ArgMax, Tensor.FromArray(new[] { 1, 5, 9, 9 }, 4)).ToArray<long>());
+        Assert.Equal([0L], NodeHarness.RunOne(OpType.ArgMax, Tensor.Scalar(3f)).ToArray<long>());
     }
 
     private static Tensor Reduce(OpType op, AttributeDef[] attrs, params Tensor?[] inputs) =>
-        OpRunner.RunBoth(op, inputs, 1, attrs, alwaysConstant: [1])[0];
+        NodeHarness.RunBoth(op, inputs, 1, attrs, alwaysConstant: [1])[0];
 
     // Written from NumPy's definition: NaN is the extreme; the first (last) extreme index.
     private static long ArgReference(float[] v, bool max, bool last)

@@ -1,6 +1,6 @@
 using Mote.Format;
 using Xunit;
-using static Mote.Runtime.Tests.Reference;
+using static Mote.Runtime.Tests.ScalarReference;
 
 namespace Mote.Runtime.Tests;
 
@@ -83,16 +83,16 @@ public class UnaryOperatorTests
         if (name is "Asin" or "Acos" or "Atanh")
             x = x.Select(v => float.IsFinite(v) ? v / 7 : v).ToArray();
         // Graph input with a batch shape, and folded constant of rank 0 and of an empty shape.
-        var y = OpRunner.RunBoth(op, [Tensor.FromArray(x, 1, x.Length)], 1, attrs, exactFold: rel == 0)[0];
+        var y = NodeHarness.RunBoth(op, [Tensor.FromArray(x, 1, x.Length)], 1, attrs, exactFold: rel == 0)[0];
         AssertClose(y.ToArray<float>(), x.Select(v => (double)(float)f(v)).ToArray(), rel, abs, name);
-        var scalar = OpRunner.RunBoth(op, [Tensor.Scalar(x[5])], 1, attrs, exactFold: rel == 0)[0];
+        var scalar = NodeHarness.RunBoth(op, [Tensor.Scalar(x[5])], 1, attrs, exactFold: rel == 0)[0];
         Assert.Empty(scalar.Shape.ToArray());
         AssertClose(scalar.ToArray<float>(), [(double)(float)f(x[5])], rel, abs, name + " rank 0");
-        var empty = OpRunner.RunBoth(op, [Tensor.FromArray(Array.Empty<float>(), 2, 0, 3)], 1, attrs)[0];
+        var empty = NodeHarness.RunBoth(op, [Tensor.FromArray(Array.Empty<float>(), 2, 0, 3)], 1, attrs)[0];
         Assert.Equal([2, 0, 3], empty.Shape.ToArray());
 
         var xd = x.Select(v => (double)v).ToArray();
-        var yd = OpRunner.RunBoth(op, [Tensor.FromArray(xd, xd.Length)], 1, attrs, exactFold: rel == 0)[0].ToArray<double>();
+        var yd = NodeHarness.RunBoth(op, [Tensor.FromArray(xd, xd.Length)], 1, attrs, exactFold: rel == 0)[0].ToArray<double>();
         for (int i = 0; i < xd.Length; i++)
             Assert.True(Close(yd[i], f(xd[i]), Math.Max(rel, 1e-12) * 1e-5 + 1e-13, abs * 1e-6), $"{name} f64({xd[i]:R}) = {yd[i]:R}, expected {f(xd[i]):R}");
     }
@@ -106,7 +106,7 @@ public class UnaryOperatorTests
         {
             var (op, attrs, f, rel, abs) = Table[name];
             var x = FloatsWithEdges(100, 4);
-            var y = OpRunner.Run(op, [Tensor.FromArray(x, 100)], false, 1, attrs, options)[0];
+            var y = NodeHarness.Run(op, [Tensor.FromArray(x, 100)], false, 1, attrs, options)[0];
             AssertClose(y.ToArray<float>(), x.Select(v => (double)(float)f(v)).ToArray(), rel, abs, name + " scalar");
         }
     }
@@ -116,18 +116,18 @@ public class UnaryOperatorTests
     {
         var i = new[] { -5, 0, 7, int.MinValue, int.MaxValue, -1 };
         var t = Tensor.FromArray(i, 6);
-        Assert.Equal([0, 0, 7, 0, int.MaxValue, 0], OpRunner.RunOne(OpType.Relu, t).ToArray<int>());
-        Assert.Equal([5, 0, 7, int.MinValue, int.MaxValue, 1], OpRunner.RunOne(OpType.Abs, t).ToArray<int>());
-        Assert.Equal([5, 0, -7, int.MinValue, -int.MaxValue, 1], OpRunner.RunOne(OpType.Neg, t).ToArray<int>());
-        Assert.Equal([-1, 0, 1, -1, 1, -1], OpRunner.RunOne(OpType.Sign, t).ToArray<int>());
+        Assert.Equal([0, 0, 7, 0, int.MaxValue, 0], NodeHarness.RunOne(OpType.Relu, t).ToArray<int>());
+        Assert.Equal([5, 0, 7, int.MinValue, int.MaxValue, 1], NodeHarness.RunOne(OpType.Abs, t).ToArray<int>());
+        Assert.Equal([5, 0, -7, int.MinValue, -int.MaxValue, 1], NodeHarness.RunOne(OpType.Neg, t).ToArray<int>());
+        Assert.Equal([-1, 0, 1, -1, 1, -1], NodeHarness.RunOne(OpType.Sign, t).ToArray<int>());
         Assert.Equal([-4, 0, 6, int.MinValue + 1, int.MaxValue - 1, 0],
-            OpRunner.RunOne(OpType.Shrink, [Float("lambd", 1.5f), Float("bias", 1f)], t).ToArray<int>());
-        Assert.Equal([0, 7, 255], OpRunner.RunOne(OpType.Abs, Tensor.FromArray(new byte[] { 0, 7, 255 }, 3)).ToArray<byte>());
-        Assert.Equal([(sbyte)0, (sbyte)3], OpRunner.RunOne(OpType.Relu, Tensor.FromArray(new sbyte[] { -128, 3 }, 2)).ToArray<sbyte>());
-        Assert.Throws<MoteNotSupportedException>(() => OpRunner.Run(OpType.Neg, [Tensor.FromArray(new uint[1], 1)], false));
-        Assert.Throws<MoteNotSupportedException>(() => OpRunner.Run(OpType.Relu, [Tensor.FromArray(new uint[1], 1)], false));
-        Assert.Throws<MoteNotSupportedException>(() => OpRunner.Run(OpType.Sigmoid, [Tensor.FromArray(new int[1], 1)], false));
-        Assert.Throws<MoteNotSupportedException>(() => OpRunner.Run(OpType.Gelu, [Tensor.FromArray(new float[1], 1)], false, attributes: [Str("approximate", "fast")]));
+            NodeHarness.RunOne(OpType.Shrink, [Float("lambd", 1.5f), Float("bias", 1f)], t).ToArray<int>());
+        Assert.Equal([0, 7, 255], NodeHarness.RunOne(OpType.Abs, Tensor.FromArray(new byte[] { 0, 7, 255 }, 3)).ToArray<byte>());
+        Assert.Equal([(sbyte)0, (sbyte)3], NodeHarness.RunOne(OpType.Relu, Tensor.FromArray(new sbyte[] { -128, 3 }, 2)).ToArray<sbyte>());
+        Assert.Throws<MoteNotSupportedException>(() => NodeHarness.Run(OpType.Neg, [Tensor.FromArray(new uint[1], 1)], false));
+        Assert.Throws<MoteNotSupportedException>(() => NodeHarness.Run(OpType.Relu, [Tensor.FromArray(new uint[1], 1)], false));
+        Assert.Throws<MoteNotSupportedException>(() => NodeHarness.Run(OpType.Sigmoid, [Tensor.FromArray(new int[1], 1)], false));
+        Assert.Throws<MoteNotSupportedException>(() => NodeHarness.Run(OpType.Gelu, [Tensor.FromArray(new float[1], 1)], false, attributes: [Str("approximate", "fast")]));
     }
 
     [Fact]
@@ -136,16 +136,16 @@ public class UnaryOperatorTests
         var x = FloatsWithEdges(50, 6);
         float Clip(float v, float lo, float hi) => float.IsNaN(v) ? v : Math.Min(hi, Math.Max(lo, v));
         var t = Tensor.FromArray(x, 5, 10);
-        AssertSame(OpRunner.RunOne(OpType.Clip, t, Tensor.Scalar(-1f), Tensor.Scalar(2f)).ToArray<float>(), x.Select(v => Clip(v, -1, 2)).ToArray());
-        AssertSame(OpRunner.RunOne(OpType.Clip, t, null, Tensor.Scalar(2f)).ToArray<float>(), x.Select(v => Clip(v, float.NegativeInfinity, 2)).ToArray());
-        AssertSame(OpRunner.RunOne(OpType.Clip, t, Tensor.Scalar(0f)).ToArray<float>(), x.Select(v => Clip(v, 0, float.PositiveInfinity)).ToArray());
-        AssertSame(OpRunner.RunOne(OpType.Clip, t).ToArray<float>(), x);
+        AssertSame(NodeHarness.RunOne(OpType.Clip, t, Tensor.Scalar(-1f), Tensor.Scalar(2f)).ToArray<float>(), x.Select(v => Clip(v, -1, 2)).ToArray());
+        AssertSame(NodeHarness.RunOne(OpType.Clip, t, null, Tensor.Scalar(2f)).ToArray<float>(), x.Select(v => Clip(v, float.NegativeInfinity, 2)).ToArray());
+        AssertSame(NodeHarness.RunOne(OpType.Clip, t, Tensor.Scalar(0f)).ToArray<float>(), x.Select(v => Clip(v, 0, float.PositiveInfinity)).ToArray());
+        AssertSame(NodeHarness.RunOne(OpType.Clip, t).ToArray<float>(), x);
         // min > max: everything becomes max.
-        AssertSame(OpRunner.RunOne(OpType.Clip, t, Tensor.Scalar(3f), Tensor.Scalar(1f)).ToArray<float>(), x.Select(v => float.IsNaN(v) ? v : 1f).ToArray());
+        AssertSame(NodeHarness.RunOne(OpType.Clip, t, Tensor.Scalar(3f), Tensor.Scalar(1f)).ToArray<float>(), x.Select(v => float.IsNaN(v) ? v : 1f).ToArray());
         var xi = new long[] { -100, 5, long.MaxValue, long.MinValue };
-        Assert.Equal([-10L, 5, 10, -10], OpRunner.RunOne(OpType.Clip, Tensor.FromArray(xi, 4), Tensor.Scalar(-10L), Tensor.Scalar(10L)).ToArray<long>());
-        Assert.Equal([(byte)0, (byte)5, (byte)9], OpRunner.RunOne(OpType.Clip, Tensor.FromArray(new byte[] { 0, 5, 200 }, 3), null, Tensor.Scalar((byte)9)).ToArray<byte>());
+        Assert.Equal([-10L, 5, 10, -10], NodeHarness.RunOne(OpType.Clip, Tensor.FromArray(xi, 4), Tensor.Scalar(-10L), Tensor.Scalar(10L)).ToArray<long>());
+        Assert.Equal([(byte)0, (byte)5, (byte)9], NodeHarness.RunOne(OpType.Clip, Tensor.FromArray(new byte[] { 0, 5, 200 }, 3), null, Tensor.Scalar((byte)9)).ToArray<byte>());
         var xd = new double[] { -3, double.NaN, 0.5, 7 };
-        Assert.Equal([-1, double.NaN, 0.5, 1], OpRunner.RunOne(OpType.Clip, Tensor.FromArray(xd, 4), Tensor.Scalar(-1.0), Tensor.Scalar(1.0)).ToArray<double>());
+        Assert.Equal([-1, double.NaN, 0.5, 1], NodeHarness.RunOne(OpType.Clip, Tensor.FromArray(xd, 4), Tensor.Scalar(-1.0), Tensor.Scalar(1.0)).ToArray<double>());
     }
 }

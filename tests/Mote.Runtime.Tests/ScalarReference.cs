@@ -3,7 +3,7 @@ using Mote.Format;
 namespace Mote.Runtime.Tests;
 
 /// <summary>Independent scalar helpers for operator tests: broadcasting by index arithmetic, data, comparisons.</summary>
-internal static class Reference
+internal static class ScalarReference
 {
     /// <summary>NumPy broadcast of shapes.</summary>
     public static int[] BroadcastShape(params int[][] shapes)

@@ -6,7 +6,7 @@ namespace Mote.Runtime.Tests;
 /// Runs one operator node through a real <see cref="InferenceSession"/>, with its inputs either fed at
 /// run time (graph inputs) or stored as constants (so the planner folds the node while planning).
 /// </summary>
-internal static class OpRunner
+internal static class NodeHarness
 {
     /// <summary>
     /// Runs <paramref name="op"/> on <paramref name="inputs"/> (null = omitted optional input) and returns
@@ -64,7 +64,7 @@ internal static class OpRunner
             if (!same && !exactFold && live[k].Type == DataType.Float32)
                 same = live[k].ToArray<float>().Zip(folded[k].ToArray<float>()).All(p => Ulps(p.First, p.Second) <= 4);
             if (!same && !exactFold && live[k].Type == DataType.Float64)
-                same = live[k].ToArray<double>().Zip(folded[k].ToArray<double>()).All(p => Reference.Close(p.First, p.Second, 1e-15));
+                same = live[k].ToArray<double>().Zip(folded[k].ToArray<double>()).All(p => ScalarReference.Close(p.First, p.Second, 1e-15));
             Assert.True(same, $"{op}: output {k} differs between run-time and plan-time evaluation");
         }
         return live;
