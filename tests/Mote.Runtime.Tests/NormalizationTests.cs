@@ -195,4 +195,25 @@ public class NormalizationTests
             AssertClose(y.ToArray<float>(), want, 1e-6, 1e-6, $"MVN axes {(axes is null ? "default" : string.Join(",", axes))}");
         }
     }
+
+    [Fact]
+    public void EmptyTensorsAndScalars()
+    {
+        var c3 = new[] { 1f, 2f, 3f };
+        var empty = Tensor.FromArray(Array.Empty<float>(), 0, 3, 4);
+        Assert.Equal([0, 3, 4], NodeHarness.RunOne(OpType.BatchNormalization, empty, Tensor.FromArray(c3, 3), Tensor.FromArray(c3, 3), Tensor.FromArray(c3, 3), Tensor.FromArray(c3, 3)).Shape.ToArray());
+        Assert.Equal([0, 3, 4], NodeHarness.RunOne(OpType.InstanceNormalization, empty, Tensor.FromArray(c3, 3), Tensor.FromArray(c3, 3)).Shape.ToArray());
+        Assert.Equal([0, 3, 4], NodeHarness.RunOne(OpType.GroupNormalization, [Int("num_groups", 3)], empty, Tensor.FromArray(c3, 3), Tensor.FromArray(c3, 3)).Shape.ToArray());
+        Assert.Equal([0, 3, 4], NodeHarness.RunOne(OpType.LpNormalization, empty).Shape.ToArray());
+        Assert.Equal([0, 3, 4], NodeHarness.RunOne(OpType.MeanVarianceNormalization, [Ints("axes", 1)], empty).Shape.ToArray());
+        var ln = NodeHarness.RunBoth(OpType.LayerNormalization, [empty, Tensor.FromArray(new float[4], 4)], 3);
+        Assert.Equal([0, 3, 4], ln[0].Shape.ToArray());
+        Assert.Equal([0, 3, 1], ln[1].Shape.ToArray());
+        // Spatial size 0: nothing to normalize, but the shapes flow.
+        Assert.Equal([2, 3, 0], NodeHarness.RunOne(OpType.InstanceNormalization, Tensor.FromArray(Array.Empty<float>(), 2, 3, 0), Tensor.FromArray(c3, 3), Tensor.FromArray(c3, 3)).Shape.ToArray());
+        // Cast and CumSum of scalars and empty tensors.
+        Assert.Equal([7L], NodeHarness.RunOne(OpType.Cast, [Int("to", (long)DataType.Int64)], Tensor.Scalar(7.9f)).ToArray<long>());
+        Assert.Empty(NodeHarness.RunOne(OpType.Cast, [Int("to", (long)DataType.Bool)], Tensor.FromArray(Array.Empty<double>(), 0)).ToArray<bool>());
+        Assert.Equal([0, 2], NodeHarness.RunOne(OpType.CumSum, Tensor.FromArray(Array.Empty<float>(), 0, 2), Tensor.Scalar(0L)).Shape.ToArray());
+    }
 }
