@@ -74,6 +74,17 @@ public class LogicAndCastTests
         Check(new long[] { 1, 2, 3 }, Enumerable.Range(10, 12).Select(v => (long)v).ToArray());
         Check(new short[] { 1, 2, 3 }, Enumerable.Range(10, 12).Select(v => (short)v).ToArray());
         Check(new[] { true, false, true }, Enumerable.Range(0, 12).Select(v => v % 2 == 0).ToArray());
+        // Long contiguous condition runs (the vectorized path): an attention-style mask over rows, y broadcast.
+        sc = [1, 1, 37];
+        sx = [2, 3, 37];
+        sy = [];
+        c = Enumerable.Range(0, 37).Select(i => i % 5 != 0).ToArray();
+        shape = BroadcastShape(sc, sx, sy);
+        Check(Floats(2 * 3 * 37, 4), [float.NegativeInfinity]);
+        Check(Enumerable.Range(0, 222).ToArray(), [-7]);
+        sy = [2, 3, 37];
+        sx = [];
+        Check([5f], Floats(222, 5));
         // Scalars and same shapes.
         Assert.Equal([5, 9], NodeHarness.RunOne(OpType.Where, Tensor.FromArray(new[] { true, false }, 2), Tensor.Scalar(5), Tensor.Scalar(9)).ToArray<int>());
         Assert.Equal([1, 20], NodeHarness.RunOne(OpType.Where, Tensor.FromArray(new[] { true, false }, 2), Tensor.FromArray(new[] { 1, 2 }, 2), Tensor.FromArray(new[] { 10, 20 }, 2)).ToArray<int>());

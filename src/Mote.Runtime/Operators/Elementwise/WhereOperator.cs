@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Mote.Format;
+using Mote.Kernels.Elementwise;
 using Mote.Runtime.Execution;
 
 namespace Mote.Runtime.Operators.Elementwise;
@@ -26,14 +28,16 @@ internal sealed class WhereOperator(NodeDef node) : Operator(node)
         var y = ctx.Output(0);
         switch (y.Type.Size())
         {
-            case 1: Run<byte>(c, a, b, y); break;
-            case 2: Run<ushort>(c, a, b, y); break;
-            case 4: Run<uint>(c, a, b, y); break;
-            default: Run<ulong>(c, a, b, y); break;
+            case 1: Run<byte>(c, a, b, y, default); break;
+            case 2: Run<ushort>(c, a, b, y, default); break;
+            case 4: Run<uint>(c, a, b, y, SimdWidths.For(ctx.Kernels.Features)); break;
+            default: Run<ulong>(c, a, b, y, default); break;
         }
     }
 
-    private static unsafe void Run<T>(TensorValue c, TensorValue a, TensorValue b, TensorValue y) where T : unmanaged
+    // 4-byte elements (f32, i32) with a contiguous condition run use the vectorized Select32 kernel
+    // (attention masks: Where(mask, scores, −∞)); other sizes and strided conditions loop.
+    private static unsafe void Run<T>(TensorValue c, TensorValue a, TensorValue b, TensorValue y, SimdWidth width) where T : unmanaged
     {
         var cs = c.Span<byte>();
         var sa = new Span<T>(a.Data, checked((int)a.Count));
@@ -43,8 +47,7 @@ internal sealed class WhereOperator(NodeDef node) : Operator(node)
             return;
         if (cs.Length == sy.Length && sa.Length == sy.Length && sb.Length == sy.Length)
         {
-            for (int i = 0; i < sy.Length; i++)
-                sy[i] = cs[i] != 0 ? sa[i] : sb[i];
+            Select(cs, sa, sb, sy, width);
             return;
         }
         int w = Math.Max(1, y.Rank);
@@ -59,8 +62,24 @@ internal sealed class WhereOperator(NodeDef node) : Operator(node)
         {
             int oc = (int)layout.Offset(0), oa = (int)layout.Offset(1), ob = (int)layout.Offset(2);
             var dst = sy.Slice((int)(r * inner), inner);
-            for (int i = 0; i < dst.Length; i++)
-                dst[i] = cs[oc + i * dc] != 0 ? sa[oa + i * da] : sb[ob + i * db];
+            if (dc == 1)
+                Select(cs.Slice(oc, inner), da == 1 ? sa.Slice(oa, inner) : sa.Slice(oa, 1), db == 1 ? sb.Slice(ob, inner) : sb.Slice(ob, 1), dst, width);
+            else
+                for (int i = 0; i < dst.Length; i++)
+                    dst[i] = cs[oc + i * dc] != 0 ? sa[oa + i * da] : sb[ob + i * db];
         }
+    }
+
+    // a and b hold dst.Length elements or one (broadcast).
+    private static void Select<T>(ReadOnlySpan<byte> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> dst, SimdWidth width) where T : unmanaged
+    {
+        if (typeof(T) == typeof(uint) && width != SimdWidth.Scalar)
+        {
+            Select32.Apply(c, MemoryMarshal.Cast<T, uint>(a), MemoryMarshal.Cast<T, uint>(b), MemoryMarshal.Cast<T, uint>(dst), width);
+            return;
+        }
+        bool av = a.Length == dst.Length, bv = b.Length == dst.Length;
+        for (int i = 0; i < dst.Length; i++)
+            dst[i] = c[i] != 0 ? a[av ? i : 0] : b[bv ? i : 0];
     }
 }
