@@ -166,14 +166,16 @@ internal sealed class ModelValidator
     {
         if (t.Name != key)
             throw Fail($"the tensor table maps '{key}' to a tensor named '{t.Name}'");
-        if (!DataTypeInfo.IsValid(t.Type))
+        // Type 0 (unknown) is allowed for computed values only: the runtime infers their types itself.
+        bool unknownOk = t.Type == DataType.Undefined && !t.IsConstant && t.Quant is null;
+        if (!DataTypeInfo.IsValid(t.Type) && !unknownOk)
             throw Fail($"tensor '{key}' has unknown data type id {(int)t.Type}");
         var shape = t.Shape;
         if (shape is not null)
         {
             if (shape.Length > MoteConstants.MaxRank)
                 throw Fail($"tensor '{key}' has rank {shape.Length}, above the limit of {MoteConstants.MaxRank}");
-            if (ShapeMath.IsFullyFixed(shape) && !(ShapeMath.TryElementCount(shape, out long n) && ShapeMath.TryByteSize(n, t.Type.Size(), out _)))
+            if (!unknownOk && ShapeMath.IsFullyFixed(shape) && !(ShapeMath.TryElementCount(shape, out long n) && ShapeMath.TryByteSize(n, t.Type.Size(), out _)))
                 throw Fail($"tensor '{key}' has shape {Dim.Format(shape)} whose byte size overflows 64 bits");
         }
         if (t.Quant is { } q)

@@ -32,14 +32,16 @@ internal static class TensorTableReader
         string name = r.ReadString("tensor name");
         if (name.Length == 0)
             throw r.ErrorAt(at, $"tensor #{index} has an empty name");
-        at = r.Position;
+        int typeAt = r.Position;
         var type = (DataType)r.ReadU8("data type");
-        if (!DataTypeInfo.IsValid(type))
-            throw r.ErrorAt(at, $"tensor '{name}' has unknown data type id {(int)type}");
         at = r.Position;
         var flags = (TensorRecordFlags)r.ReadU8("tensor flags");
         if ((flags & ~TensorRecordFlags.Known) != 0)
             throw r.ErrorAt(at, $"tensor '{name}' has unknown flag bits 0x{(int)(flags & ~TensorRecordFlags.Known):X2}");
+        // Type 0 (unknown) is allowed for computed values only: not for constants or quantized tensors.
+        bool unknownOk = type == DataType.Undefined && (flags & (TensorRecordFlags.Constant | TensorRecordFlags.HasQuant)) == 0;
+        if (!DataTypeInfo.IsValid(type) && !unknownOk)
+            throw r.ErrorAt(typeAt, $"tensor '{name}' has unknown data type id {(int)type}");
 
         Dim[]? shape = null;
         if (flags.HasFlag(TensorRecordFlags.HasShape))
@@ -75,7 +77,9 @@ internal static class TensorTableReader
             else
                 throw r.ErrorAt(at, $"tensor '{name}' dimension {d} has invalid value {value} (must be >= 0, or -1 for a symbol)");
         }
-        if (ShapeMath.IsFullyFixed(shape) && !(ShapeMath.TryElementCount(shape, out long n) && ShapeMath.TryByteSize(n, type.Size(), out _)))
+        // An unknown type (allowed for computed values) still gets the element-count overflow check.
+        int elementSize = DataTypeInfo.IsValid(type) ? type.Size() : 1;
+        if (ShapeMath.IsFullyFixed(shape) && !(ShapeMath.TryElementCount(shape, out long n) && ShapeMath.TryByteSize(n, elementSize, out _)))
             throw r.ErrorAt(at, $"tensor '{name}' has shape {Dim.Format(shape)} whose byte size overflows 64 bits");
         return shape;
     }

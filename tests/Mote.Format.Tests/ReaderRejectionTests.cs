@@ -122,13 +122,20 @@ public sealed class ReaderRejectionTests
     }
 
     [Theory]
-    [InlineData(0)]
     [InlineData(8)] // reserved for strings
     [InlineData(14)]
     [InlineData(17)]
     [InlineData(255)]
     public void UnknownDataType(int type) =>
         Reject(RawBytes.File(OneInputGraph(b => Tensor(b, "y", (uint)type, dims: 4), 2, _ => { }, 0)), $"unknown data type id {type}");
+
+    [Fact]
+    public void UnknownTypeIsAcceptedOnlyForComputedValues()
+    {
+        using (var f = MoteFile.Read(RawBytes.File(OneInputGraph(b => Tensor(b, "y", 0, dims: 4), 2, _ => { }, 0))))
+            Assert.Equal(DataType.Undefined, f.Model.Tensor("y").Type);
+        Reject(RawBytes.File(OneInputGraph(b => Tensor(b, "y", 0, flags: HasShape | HasQuant, dims: 4), 2, _ => { }, 0)), "unknown data type id 0");
+    }
 
     [Fact]
     public void UnknownTensorFlagBits() =>
