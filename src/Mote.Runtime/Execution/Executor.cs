@@ -58,12 +58,31 @@ internal static class Executor
             var outs = ctx.NodeOutputs.AsSpan(0, node.Outputs.Length);
             for (int j = 0; j < ins.Length; j++)
                 ins[j] = node.Inputs[j] >= 0 ? values[node.Inputs[j]] : default;
-            long scratch = plan.StepScratch[s];
-            if (plan.StepDynamic[s])
-                scratch = InferAtRunTime(g, node, ins, ctx);
-            for (int k = 0; k < outs.Length; k++)
-                outs[k] = node.Outputs[k] >= 0 ? values[node.Outputs[k]] : default;
-            RunNode(node, ins, outs, kernels, pool, ctx.Scratch(scratch));
+            var implicitInputs = ctx.ImplicitInputs(node.ImplicitInputs.Length);
+            for (int j = 0; j < implicitInputs.Length; j++)
+                implicitInputs[j] = values[node.ImplicitInputs[j]];
+            if (node.Op.ShapesKnownAfterRun)
+            {
+                var allocator = ctx.Allocator;
+                allocator.Bind(ctx, node);
+                try
+                {
+                    node.Op.ExecuteAllocating(new NodeContext(ins, default, kernels, pool, default, implicitInputs), allocator);
+                }
+                catch (Exception e) when (Describe(node, e) is { } wrapped)
+                {
+                    throw wrapped;
+                }
+            }
+            else
+            {
+                long scratch = plan.StepScratch[s];
+                if (plan.StepDynamic[s])
+                    scratch = InferAtRunTime(g, node, ins, ctx);
+                for (int k = 0; k < outs.Length; k++)
+                    outs[k] = node.Outputs[k] >= 0 ? values[node.Outputs[k]] : default;
+                RunNode(node, ins, outs, kernels, pool, ctx.Scratch(scratch), implicitInputs);
+            }
             foreach (int id in plan.DynamicReleases[s])
                 if (ctx.DynamicBuffers[id] is { } b)
                 {
@@ -110,21 +129,28 @@ internal static class Executor
 
     /// <summary>Executes one node, turning an unexpected failure into an error that names the node.</summary>
     public static void RunNode(NodeSlot node, ReadOnlySpan<TensorValue> ins, ReadOnlySpan<TensorValue> outs,
-        KernelSet kernels, KernelThreadPool? pool, Span<byte> scratch)
+        KernelSet kernels, KernelThreadPool? pool, Span<byte> scratch, ReadOnlySpan<TensorValue> implicitInputs = default)
     {
         try
         {
-            node.Op.Execute(new NodeContext(ins, outs, kernels, pool, scratch));
+            node.Op.Execute(new NodeContext(ins, outs, kernels, pool, scratch, implicitInputs));
         }
-        catch (MoteException e)
+        catch (Exception e) when (Describe(node, e) is { } wrapped)
         {
-            throw new MoteExecutionException($"{node.Op.Node.Describe()}: {e.Message}", e);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
-        {
-            throw new MoteExecutionException($"{node.Op.Node.Describe()} failed: {e.Message}", e);
+            throw wrapped;
         }
     }
+
+    /// <summary>An error naming the node for a failure inside it; null to let it pass unchanged.</summary>
+    private static Exception? Describe(NodeSlot node, Exception e) => e switch
+    {
+        // Already names the innermost node (a failure inside a subgraph keeps its own location).
+        MoteExecutionException => null,
+        MoteException => new MoteExecutionException($"{node.Op.Node.Describe()}: {e.Message}", e),
+        ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException =>
+            new MoteExecutionException($"{node.Op.Node.Describe()} failed: {e.Message}", e),
+        _ => null,
+    };
 
     private static unsafe void* PinnedPointer(byte[] pinned) =>
         System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(pinned));

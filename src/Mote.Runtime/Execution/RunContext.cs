@@ -23,6 +23,18 @@ internal sealed class RunContext
 
     public BufferPool Pool { get; } = new();
 
+    public OutputAllocator Allocator { get; } = new();
+
+    private TensorValue[] _implicit = [];
+
+    /// <summary>A reusable array for a node's implicit inputs.</summary>
+    public Span<TensorValue> ImplicitInputs(int count)
+    {
+        if (_implicit.Length < count)
+            _implicit = new TensorValue[count];
+        return _implicit.AsSpan(0, count);
+    }
+
     /// <summary>Shape inference at run time, for dynamic steps.</summary>
     public Operators.ShapeContext? Shapes { get; set; }
 

@@ -75,13 +75,30 @@ internal sealed class SessionGraph : IDisposable
     public static DataType ComputeType(DataType declared) =>
         declared is DataType.Float16 or DataType.BFloat16 ? DataType.Float32 : declared;
 
-    public static SessionGraph Build(ModelDef model, KernelSet kernels, SessionOptions options)
+    /// <summary>
+    /// For a subgraph: the names of enclosing-graph values it reads (appended to <see cref="Inputs"/>
+    /// after its formal inputs, in this order). Empty for the main graph.
+    /// </summary>
+    public string[] ImplicitInputNames { get; private set; } = [];
+
+    /// <summary>The main graph's session graph, which owns every pinned constant; this graph itself for the main graph.</summary>
+    public SessionGraph Root { get; private set; } = null!;
+
+    public static SessionGraph Build(ModelDef model, KernelSet kernels, SessionOptions options) =>
+        Build(model, model.Graph, null, kernels, options);
+
+    /// <summary>Builds the session graph of <paramref name="graph"/>: the main graph when <paramref name="root"/> is null, else a subgraph whose constants come from <paramref name="root"/>.</summary>
+    public static SessionGraph Build(ModelDef model, GraphDef graph, SessionGraph? root, KernelSet kernels, SessionOptions options)
     {
         var g = new SessionGraph();
+        g.Root = root ?? g;
         try
         {
-            g.BuildValues(model);
-            g.BuildNodes(model, kernels, options);
+            if (root is null)
+                g.BuildValues(model);
+            else
+                g.BuildSubgraphValues(model, graph, root);
+            g.BuildNodes(model, graph, kernels, options);
             return g;
         }
         catch
@@ -89,6 +106,53 @@ internal sealed class SessionGraph : IDisposable
             g.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A subgraph's values: its formal inputs, then the enclosing values it (or a nested subgraph)
+    /// reads, then constants (shared with the root, not pinned again), then node outputs.
+    /// </summary>
+    private void BuildSubgraphValues(ModelDef model, GraphDef graph, SessionGraph root)
+    {
+        var values = new List<ValueSlot>();
+        int Add(string name, ValueKind kind)
+        {
+            model.Tensors.TryGetValue(name, out var def);
+            values.Add(new ValueSlot(name, kind, def));
+            Ids[name] = values.Count - 1;
+            return values.Count - 1;
+        }
+        var inputs = graph.Inputs.Select(n => Add(n, ValueKind.Input)).ToList();
+        var produced = new HashSet<string>(graph.Inputs, StringComparer.Ordinal);
+        foreach (var node in graph.AllNodes())
+            produced.UnionWith(node.Outputs);
+        foreach (var a in graph.AllNodes().SelectMany(n => n.Attributes).Where(a => a.Graph is not null))
+            produced.UnionWith(a.Graph!.Inputs);
+        var implicitNames = new List<string>();
+        foreach (var name in graph.AllNodes().SelectMany(n => n.Inputs).Concat(graph.Outputs))
+        {
+            if (name.Length == 0 || produced.Contains(name) || Ids.ContainsKey(name))
+                continue;
+            if (root.Ids.TryGetValue(name, out int rid) && root.Values[rid].Kind == ValueKind.Constant)
+            {
+                int id = Add(name, ValueKind.Constant);
+                values[id].Constant = root.Values[rid].Constant;
+                continue;
+            }
+            implicitNames.Add(name);
+            inputs.Add(Add(name, ValueKind.Input));
+        }
+        foreach (var node in graph.Nodes)
+            foreach (var o in node.Outputs)
+                if (o.Length > 0)
+                {
+                    if (Ids.ContainsKey(o))
+                        throw new MoteFormatException($"tensor '{o}' is produced twice ({node.Describe()})");
+                    Add(o, ValueKind.Computed);
+                }
+        Values = [.. values];
+        Inputs = [.. inputs];
+        ImplicitInputNames = [.. implicitNames];
     }
 
     private void BuildValues(ModelDef model)
@@ -134,16 +198,16 @@ internal sealed class SessionGraph : IDisposable
                 slot.Constant = PinConstant(slot.Def!);
     }
 
-    private void BuildNodes(ModelDef model, KernelSet kernels, SessionOptions options)
+    private void BuildNodes(ModelDef model, GraphDef graph, KernelSet kernels, SessionOptions options)
     {
-        var unsupported = model.Graph.Nodes.Where(n => !OperatorRegistry.IsSupported(n.Op)).ToList();
+        var unsupported = graph.AllNodes().Where(n => !OperatorRegistry.IsSupported(n.Op)).ToList();
         if (unsupported.Count > 0)
             throw new MoteNotSupportedException("unsupported operators: " + string.Join("; ",
                 unsupported.GroupBy(n => n.Op).Select(grp => $"{grp.Key} ({grp.Count()} node{(grp.Count() == 1 ? "" : "s")}: {string.Join(", ", grp.Select(n => n.Name).Take(5))})")));
 
         var build = new BuildContext(model, this, kernels, options);
         var nodes = new List<NodeSlot>();
-        foreach (var node in model.Graph.Nodes)
+        foreach (var node in graph.Nodes)
         {
             var ins = node.Inputs.Select(n => n.Length == 0 ? -1 : Ids.TryGetValue(n, out int id) ? id
                 : throw new MoteFormatException($"{node.Describe()} reads tensor '{n}', which nothing produces")).ToArray();
@@ -157,12 +221,15 @@ internal sealed class SessionGraph : IDisposable
             {
                 throw new MoteNotSupportedException($"{node.Describe()}: {e.Message}");
             }
-            nodes.Add(new NodeSlot(op, ins, outs));
+            // Values of this graph that the node's subgraphs read must outlive the node's step.
+            var outer = op.OuterNames.Select(n => Ids.TryGetValue(n, out int id) ? id
+                : throw new MoteFormatException($"{node.Describe()}: its subgraph reads '{n}', which nothing produces")).ToArray();
+            nodes.Add(new NodeSlot(op, ins, outs) { ImplicitInputs = outer });
             MaxInputs = Math.Max(MaxInputs, ins.Length);
             MaxOutputs = Math.Max(MaxOutputs, outs.Length);
         }
         Nodes = [.. nodes];
-        Outputs = model.Graph.Outputs.Select(n => Ids.TryGetValue(n, out int id) ? id
+        Outputs = graph.Outputs.Select(n => Ids.TryGetValue(n, out int id) ? id
             : throw new MoteFormatException($"graph output '{n}' is never produced")).ToArray();
     }
 
@@ -203,5 +270,7 @@ internal sealed class SessionGraph : IDisposable
         foreach (var p in _pins)
             p.Dispose();
         _pins.Clear();
+        foreach (var n in Nodes)
+            (n.Op as IDisposable)?.Dispose();
     }
 }

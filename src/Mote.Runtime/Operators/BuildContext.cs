@@ -14,12 +14,15 @@ internal sealed class BuildContext(ModelDef model, SessionGraph graph, KernelSet
 
     public SessionOptions Options { get; } = options;
 
+    /// <summary>The graph the operator belongs to (its <see cref="SessionGraph.Root"/> owns the constants).</summary>
+    public SessionGraph Graph { get; } = graph;
+
     /// <summary>The constant named <paramref name="name"/> in its compute type, if the tensor is a constant.</summary>
     public bool TryGetConstant(string name, out TensorValue value)
     {
-        if (name.Length > 0 && graph.Ids.TryGetValue(name, out int id) && graph.Values[id].Kind == ValueKind.Constant)
+        if (name.Length > 0 && Graph.Ids.TryGetValue(name, out int id) && Graph.Values[id].Kind == ValueKind.Constant)
         {
-            value = graph.Values[id].Constant;
+            value = Graph.Values[id].Constant;
             return true;
         }
         value = default;

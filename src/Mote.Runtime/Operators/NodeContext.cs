@@ -7,8 +7,10 @@ namespace Mote.Runtime.Operators;
 /// <summary>What an operator gets while it executes: its bound inputs and outputs, the session's kernel table and thread pool, and scratch memory.</summary>
 internal readonly ref struct NodeContext
 {
-    public NodeContext(ReadOnlySpan<TensorValue> inputs, ReadOnlySpan<TensorValue> outputs, KernelSet kernels, KernelThreadPool? pool, Span<byte> scratch)
+    public NodeContext(ReadOnlySpan<TensorValue> inputs, ReadOnlySpan<TensorValue> outputs, KernelSet kernels, KernelThreadPool? pool, Span<byte> scratch,
+        ReadOnlySpan<TensorValue> implicitInputs = default)
     {
+        ImplicitInputs = implicitInputs;
         Inputs = inputs;
         Outputs = outputs;
         Kernels = kernels;
@@ -19,6 +21,9 @@ internal readonly ref struct NodeContext
     public ReadOnlySpan<TensorValue> Inputs { get; }
 
     public ReadOnlySpan<TensorValue> Outputs { get; }
+
+    /// <summary>Values of the enclosing graph read by the node's subgraphs, in <see cref="Operator.OuterNames"/> order.</summary>
+    public ReadOnlySpan<TensorValue> ImplicitInputs { get; }
 
     public KernelSet Kernels { get; }
 

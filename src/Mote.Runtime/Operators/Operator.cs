@@ -36,6 +36,20 @@ internal abstract class Operator
     /// </summary>
     public virtual bool ReadsOnlyInputShapes => false;
 
+    /// <summary>Names of enclosing-graph values read by this node's subgraphs (If, Loop, Scan), in the order <see cref="NodeContext.ImplicitInputs"/> binds them.</summary>
+    public virtual IReadOnlyList<string> OuterNames => [];
+
+    /// <summary>
+    /// True when the output shapes are only known after the node ran (If, Loop, Scan): the planner
+    /// makes it a dynamic step and the executor calls <see cref="ExecuteAllocating"/> instead of
+    /// <see cref="InferShapes"/> + <see cref="Execute"/>.
+    /// </summary>
+    public virtual bool ShapesKnownAfterRun => false;
+
+    /// <summary>Runs the node, creating each output with <see cref="OutputAllocator.Allocate"/> once its shape is known.</summary>
+    public virtual void ExecuteAllocating(in NodeContext ctx, OutputAllocator outputs) =>
+        throw new InvalidOperationException($"{Node.Op} does not allocate its outputs");
+
     /// <summary>
     /// Sets the type and shape of every output from the inputs' types and shapes (and values, for
     /// operators whose output shape depends on them), validates the inputs, and requests scratch memory.

@@ -26,10 +26,12 @@ internal static class Planner
     /// recorded there and skipped (its outputs stay unknown) instead of failing the plan: the result
     /// is then only good for reading shapes (the converter's shape inference), not for running.
     /// </summary>
-    public static ExecutionPlan Plan(SessionGraph g, IReadOnlyList<int[]> inputShapes, KernelSet kernels, List<string>? failures = null)
+    /// <remarks><paramref name="inputTypes"/> gives the inputs' element types when the graph does not declare them (subgraphs); null uses the declarations.</remarks>
+    public static ExecutionPlan Plan(SessionGraph g, IReadOnlyList<int[]> inputShapes, KernelSet kernels, List<string>? failures = null,
+        IReadOnlyList<DataType>? inputTypes = null)
     {
         var s = new State(g);
-        s.BindConstantsAndInputs(inputShapes);
+        s.BindConstantsAndInputs(inputShapes, inputTypes);
         var ctx = new ShapeContext(Math.Max(1, g.MaxInputs), Math.Max(1, g.MaxOutputs));
         for (int ni = 0; ni < g.Nodes.Length; ni++)
             s.PlanNode(ni, ctx, kernels, failures);
@@ -134,7 +136,7 @@ internal static class Planner
         public List<long> StepScratch { get; } = [];
         public List<bool> StepDynamic { get; } = [];
 
-        public void BindConstantsAndInputs(IReadOnlyList<int[]> inputShapes)
+        public void BindConstantsAndInputs(IReadOnlyList<int[]> inputShapes, IReadOnlyList<DataType>? inputTypes)
         {
             for (int id = 0; id < Graph.Values.Length; id++)
             {
@@ -149,7 +151,7 @@ internal static class Planner
             for (int i = 0; i < Graph.Inputs.Length; i++)
             {
                 int id = Graph.Inputs[i];
-                var declared = Graph.Values[id].Def!.Type;
+                var declared = inputTypes?[i] ?? Graph.Values[id].Def!.Type;
                 Shapes[id] = inputShapes[i];
                 Types[id] = SessionGraph.ComputeType(declared);
                 if (Types[id] != declared)
@@ -172,7 +174,7 @@ internal static class Planner
                     return;
                 throw new MoteShapeException($"{node.Op.Node.Describe()}: input '{Graph.Values[missing].Name}' is not computed before this node");
             }
-            if (upstreamDynamic)
+            if (upstreamDynamic || node.Op.ShapesKnownAfterRun)
             {
                 AddDynamic(ni, failures);
                 return;

@@ -27,7 +27,18 @@ public sealed class InferShapes : IGraphPass
         }
         var symbols = inputs.SelectMany(t => t.Shape!).Where(d => !d.IsFixed).Select(d => d.Symbol!).Distinct().ToList();
         using var mote = MoteModel.FromDefinition(model);
-        using var session = mote.CreateSession(new SessionOptions { Features = Mote.Kernels.CpuFeatures.None });
+        InferenceSession session;
+        try
+        {
+            session = mote.CreateSession(new SessionOptions { Features = Mote.Kernels.CpuFeatures.None });
+        }
+        catch (MoteException e)
+        {
+            // The runtime cannot build this model (it will say so again when loaded); shapes stay as imported.
+            report.Messages.Add("skipped: " + e.Message);
+            return;
+        }
+        using var _ = session;
         var failures = new List<string>();
         var probe1 = Probe(session, inputs, symbols, 0, failures);
         var probe2 = symbols.Count == 0 ? probe1 : Probe(session, inputs, symbols, 1, failures);

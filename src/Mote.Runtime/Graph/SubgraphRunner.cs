@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Mote.Format;
+using Mote.Kernels.Threading;
+using Mote.Runtime.Execution;
+using Mote.Runtime.Operators;
+using Mote.Runtime.Planning;
+
+namespace Mote.Runtime.Graph;
+
+/// <summary>
+/// Runs one subgraph (an If branch, a Loop or Scan body) the way a session runs the main graph:
+/// plans cached per input shapes, a pool of run contexts so concurrent runs of the owning session
+/// never share memory. Inputs are the formal inputs followed by <see cref="ImplicitInputNames"/>.
+/// </summary>
+internal sealed class SubgraphRunner : IDisposable
+{
+    private readonly SessionGraph _graph;
+    private readonly BuildContext _build;
+    private readonly PlanCache _plans = new(8);
+    private readonly ConcurrentBag<RunContext> _contexts = [];
+
+    public SubgraphRunner(BuildContext build, GraphDef graph)
+    {
+        _build = build;
+        _graph = SessionGraph.Build(build.Model, graph, build.Graph.Root, build.Kernels, build.Options);
+        FormalInputCount = graph.Inputs.Count;
+        Outputs = graph.Outputs.Select(n => build.Model.Tensors.GetValueOrDefault(n)).ToArray();
+    }
+
+    public int FormalInputCount { get; }
+
+    /// <summary>Enclosing-graph values the subgraph reads, in input order after the formal inputs.</summary>
+    public string[] ImplicitInputNames => _graph.ImplicitInputNames;
+
+    /// <summary>Declarations of the outputs (null where the model has none).</summary>
+    public TensorDef?[] Outputs { get; }
+
+    /// <summary>Runs the subgraph; the outputs stay valid until the result is disposed.</summary>
+    public Result Run(ReadOnlySpan<TensorValue> inputs, KernelThreadPool? pool)
+    {
+        var shapes = new int[inputs.Length][];
+        var types = new DataType[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            shapes[i] = inputs[i].Shape;
+            types[i] = inputs[i].Type;
+        }
+        var plan = _plans.GetOrAdd(shapes, s => Planner.Plan(_graph, s, _build.Kernels, null, types));
+        var ctx = _contexts.TryTake(out var c) ? c : new RunContext();
+        try
+        {
+            Executor.Run(_graph, plan, inputs, ctx, _build.Kernels, pool);
+        }
+        catch
+        {
+            ctx.ReleaseDynamic();
+            _contexts.Add(ctx);
+            throw;
+        }
+        return new Result(this, ctx);
+    }
+
+    public void Dispose() => _graph.Dispose();
+
+    /// <summary>The outputs of one subgraph run; disposing returns the working memory.</summary>
+    public sealed class Result(SubgraphRunner owner, RunContext ctx) : IDisposable
+    {
+        public int Count => owner._graph.Outputs.Length;
+
+        public TensorValue Output(int i) => ctx.Values[owner._graph.Outputs[i]];
+
+        public void Dispose()
+        {
+            ctx.ReleaseDynamic();
+            owner._contexts.Add(ctx);
+        }
+    }
+}
