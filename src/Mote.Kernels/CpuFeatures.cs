@@ -32,16 +32,35 @@ public readonly record struct CpuFeatures
     /// <summary>No SIMD at all: only scalar reference kernels.</summary>
     public static CpuFeatures None => default;
 
-    /// <summary>Features available to this process.</summary>
-    public static CpuFeatures Detect() => new()
+    /// <summary>
+    /// Features available to this process: what the runtime reports (which already reflects JIT switches
+    /// such as <c>DOTNET_EnableAVX512=0</c>), further reduced by those switches read directly, so that they
+    /// also apply under NativeAOT and the pre-.NET 10 name <c>DOTNET_EnableAVX512F</c> (which the .NET 10 JIT
+    /// ignores) still turns the AVX-512 kernels off.
+    /// </summary>
+    public static CpuFeatures Detect()
     {
-        Vector128 = System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated,
-        Avx2Fma = Avx2.IsSupported && Fma.IsSupported,
-        Avx512F = System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported,
-        Avx512BW = System.Runtime.Intrinsics.X86.Avx512BW.IsSupported,
-        AdvSimdArm64 = AdvSimd.Arm64.IsSupported,
-        ArmDot = Dp.IsSupported,
-    };
+        var f = new CpuFeatures
+        {
+            Vector128 = System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated,
+            // The Vector256/512 acceleration flags carry DOTNET_PreferredVectorBitWidth: a process told to
+            // prefer 256-bit vectors keeps Avx512F.IsSupported but must not get 512-bit kernels.
+            Avx2Fma = Avx2.IsSupported && Fma.IsSupported && Vector256.IsHardwareAccelerated,
+            Avx512F = System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported
+                && Vector512.IsHardwareAccelerated,
+            Avx512BW = System.Runtime.Intrinsics.X86.Avx512BW.IsSupported,
+            AdvSimdArm64 = AdvSimd.Arm64.IsSupported,
+            ArmDot = Dp.IsSupported,
+        };
+        if (SwitchedOff("DOTNET_EnableHWIntrinsic")) return None;
+        if (SwitchedOff("DOTNET_EnableAVX2")) f = f with { Avx2Fma = false, Avx512F = false, Avx512BW = false };
+        if (SwitchedOff("DOTNET_EnableAVX512") || SwitchedOff("DOTNET_EnableAVX512F")) f = f with { Avx512F = false, Avx512BW = false };
+        return f;
+    }
+
+    /// <summary>Whether a runtime switch (<c>DOTNET_</c> or legacy <c>COMPlus_</c> prefix) is set to 0.</summary>
+    private static bool SwitchedOff(string name) =>
+        Environment.GetEnvironmentVariable(name) == "0" || Environment.GetEnvironmentVariable("COMPlus_" + name["DOTNET_".Length..]) == "0";
 
     /// <summary>This set without anything wider than <paramref name="maxBits"/>-bit vectors (0 = scalar only).</summary>
     public CpuFeatures LimitVectorBits(int maxBits) => this with

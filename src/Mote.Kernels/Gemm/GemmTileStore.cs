@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+using Mote.Kernels.Simd;
+
+namespace Mote.Kernels.Gemm;
+
+/// <summary>What a depth block contributes to its output tile.</summary>
+internal struct GemmTileFlags
+{
+    public float Alpha, Beta;
+    /// <summary>First depth block: C = alpha·acc (+ beta·C). Later blocks: C += alpha·acc.</summary>
+    public bool First;
+    /// <summary>Last depth block: add the bias and apply the activation.</summary>
+    public bool Last;
+    public Activation Activation;
+}
+
+/// <summary>
+/// The fused epilogue: moves a microkernel tile (raw sums, <c>acc[r·cols + j]</c>, still in L1) into C
+/// while applying alpha, beta, bias and activation, one vector at a time. Rows past <c>mr</c> and columns
+/// past <c>nr</c> are dropped here, the one place that handles partial tiles: a partial vector goes through
+/// a small stack buffer, so C (and a per-column bias) is never read or written past its edge.
+/// </summary>
+internal static unsafe class GemmTileStore
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Store<TV>(TV* acc, int cols, int mr, int nr, float* c, nint ldc,
+        float* rowBias, float* colBias, in GemmTileFlags f) where TV : unmanaged, ISimdF32<TV>
+    {
+        int w = TV.Count;
+        float* tmpC = stackalloc float[w];
+        float* tmpBias = stackalloc float[w];
+        for (int r = 0; r < mr; r++, c += ldc)
+        {
+            float rb = rowBias != null ? rowBias[r] : 0f;
+            for (int j = 0; j < cols; j++)
+            {
+                int col = j * w;
+                int lanes = nr - col;
+                if (lanes <= 0) break;
+                TV v = acc[r * cols + j];
+                if (lanes >= w)
+                {
+                    Store(v, c + col, colBias != null ? colBias + col : null, rowBias != null, rb, f);
+                }
+                else
+                {
+                    // Partial vector at the right edge: stage C and the bias lanes on the stack.
+                    new Span<float>(tmpC, w).Clear();
+                    if (!f.First || f.Beta != 0f) new ReadOnlySpan<float>(c + col, lanes).CopyTo(new Span<float>(tmpC, w));
+                    float* cb = null;
+                    if (colBias != null)
+                    {
+                        new Span<float>(tmpBias, w).Clear();
+                        new ReadOnlySpan<float>(colBias + col, lanes).CopyTo(new Span<float>(tmpBias, w));
+                        cb = tmpBias;
+                    }
+                    Store(v, tmpC, cb, rowBias != null, rb, f);
+                    new ReadOnlySpan<float>(tmpC, lanes).CopyTo(new Span<float>(c + col, lanes));
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TV>(TV v, float* c, float* colBias, bool hasRowBias, float rowBias, in GemmTileFlags f)
+        where TV : unmanaged, ISimdF32<TV>
+    {
+        if (f.First)
+        {
+            if (f.Alpha != 1f) v = TV.Multiply(v, TV.Splat(f.Alpha));
+            if (f.Beta != 0f) v = TV.MultiplyAdd(TV.Load(c), TV.Splat(f.Beta), v);
+        }
+        else
+        {
+            v = f.Alpha == 1f ? TV.Add(TV.Load(c), v) : TV.MultiplyAdd(v, TV.Splat(f.Alpha), TV.Load(c));
+        }
+        if (f.Last)
+        {
+            if (hasRowBias) v = TV.Add(v, TV.Splat(rowBias));
+            if (colBias != null) v = TV.Add(v, TV.Load(colBias));
+            if (f.Activation.Kind != ActivationKind.None) v = ActivationSimd.Apply(v, f.Activation);
+        }
+        TV.Store(c, v);
+    }
+}

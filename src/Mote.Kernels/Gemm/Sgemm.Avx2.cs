@@ -1,0 +1,11 @@
+using Mote.Kernels.Simd;
+
+namespace Mote.Kernels.Gemm;
+
+/// <summary>
+/// SGEMM on AVX2+FMA: a 6×16 tile, 12 ymm accumulators + 2 B vectors + 1 broadcast of the 16 registers.
+/// </summary>
+internal static class SgemmAvx2
+{
+    public static SgemmKernel Create() => new SgemmBlocked<F32x8, C6, C2>("Sgemm6x16Avx2", KernelTier.Avx2, kc: 256, mc: 96, nc: 2048);
+}

@@ -1,0 +1,256 @@
+using System.Runtime.CompilerServices;
+using Mote.Kernels.Simd;
+using Mote.Kernels.Threading;
+
+namespace Mote.Kernels.Gemm;
+
+/// <summary>
+/// A SIMD SGEMM variant: BLIS-style blocking around <see cref="SgemmMicroKernel{TV, TRows, TCols}"/>.
+/// Loops, outermost first: columns in blocks of NC; depth in blocks of KC (a KC×NC block of B is packed
+/// into per-thread scratch, and stays in L2, unless prepacked or read in place, see below); rows in blocks
+/// of MC (an MC×KC block of A,
+/// packed unless prepacked); then NR-wide B panels (a KC×NR panel stays in L1 while every A panel of the
+/// block passes by) and MR-tall A panels. Each tile's epilogue runs as it is stored (<see cref="GemmTileStore"/>).
+/// </summary>
+/// <remarks>
+/// Threading: the output is cut into a grid of MR/NR-aligned rectangles, one task each; depth blocking is
+/// the same for every rectangle, so each element's summation order, and hence its value, does not depend
+/// on the thread count or on which entry shape (packed or not) was used. Small M (≤ 4, A not prepacked)
+/// skips packing A: the microkernel reads A rows in place. A row-major B is read in place (only the ragged
+/// last panel is packed) when M ≤ 4, and when M ≤ 256 unless its row stride is a multiple of 1 KiB:
+/// with few A panels to share it, a packing pass over B costs more than it saves.
+/// </remarks>
+internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
+    where TV : unmanaged, ISimdF32<TV>
+    where TRows : struct, IConstant
+    where TCols : struct, IConstant
+{
+    private const int SmallM = 4;
+    private const int InPlaceMaxRows = 256;
+
+    private readonly Blocking _blocking;
+
+    /// <param name="name">Variant name.</param>
+    /// <param name="tier">Tier whose features the vector type needs.</param>
+    /// <param name="kc">Depth block (KC): a KC×NR B panel should fit in L1.</param>
+    /// <param name="mc">Row block (MC, rounded down to a multiple of MR): an MC×KC A block should fit in L2.</param>
+    /// <param name="nc">Column block (NC, rounded down to a multiple of NR): a KC×NC B block should fit in L2.</param>
+    public SgemmBlocked(string name, KernelTier tier, int kc, int mc, int nc)
+    {
+        Name = name;
+        Tier = tier;
+        _blocking = new Blocking { KC = kc, MC = Math.Max(MR, mc / MR * MR), NC = Math.Max(NR, nc / NR * NR) };
+    }
+
+    private static int MR => TRows.Value;
+
+    private static int NR => TCols.Value * TV.Count;
+
+    public override string Name { get; }
+
+    public override KernelTier Tier { get; }
+
+    public override int TileRows => MR;
+
+    public override int TileColumns => NR;
+
+    private protected override void Compute(in GemmArgs args, KernelThreadPool? pool)
+    {
+        if (args.M == 0 || args.N == 0) return;
+        int threads = pool?.ThreadCount ?? 1;
+        int mPanels = (args.M + MR - 1) / MR, nPanels = (args.N + NR - 1) / NR;
+        int mSplit = 1, nSplit = 1;
+        if (threads > 1)
+        {
+            // Split where the other operand is constant first (nothing packed twice), aiming at a few tasks
+            // per thread so that dynamic claiming evens out the load.
+            int target = threads * 3;
+            bool preferRows = args.PackedB != null || (args.PackedA == null && mPanels > nPanels);
+            if (preferRows)
+            {
+                mSplit = Math.Min(mPanels, target);
+                nSplit = Math.Min(nPanels, (target + mSplit - 1) / mSplit);
+            }
+            else
+            {
+                nSplit = Math.Min(nPanels, target);
+                mSplit = Math.Min(mPanels, (target + nSplit - 1) / nSplit);
+            }
+        }
+        var job = new Job { Args = args, Blocking = _blocking, MPanels = mPanels, NPanels = nPanels, MSplit = mSplit, NSplit = nSplit };
+        int tasks = mSplit * nSplit;
+        if (pool is null) job.Execute(0, KernelScratch.ForCurrentThread);
+        else pool.Run(job, tasks);
+    }
+
+    private struct Blocking
+    {
+        public int KC, MC, NC;
+    }
+
+    private struct Job : IParallelTask
+    {
+        public GemmArgs Args;
+        public Blocking Blocking;
+        public int MPanels, NPanels, MSplit, NSplit;
+
+        public readonly void Execute(int taskIndex, KernelScratch scratch)
+        {
+            int tm = taskIndex / NSplit, tn = taskIndex % NSplit;
+            int m0 = (int)((long)MPanels * tm / MSplit) * MR;
+            int m1 = Math.Min(Args.M, (int)((long)MPanels * (tm + 1) / MSplit) * MR);
+            int n0 = (int)((long)NPanels * tn / NSplit) * NR;
+            int n1 = Math.Min(Args.N, (int)((long)NPanels * (tn + 1) / NSplit) * NR);
+            if (m0 >= m1 || n0 >= n1) return;
+            if (Args.PackedA == null && Args.M <= SmallM)
+            {
+                switch (Args.M)
+                {
+                    case 1: SmallRows<C1>(in Args, in Blocking, n0, n1, scratch); break;
+                    case 2: SmallRows<C2>(in Args, in Blocking, n0, n1, scratch); break;
+                    case 3: SmallRows<C3>(in Args, in Blocking, n0, n1, scratch); break;
+                    default: SmallRows<C4>(in Args, in Blocking, n0, n1, scratch); break;
+                }
+            }
+            else
+            {
+                Blocked(in Args, in Blocking, m0, m1, n0, n1, scratch);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Blocked(in GemmArgs g, in Blocking bk, int m0, int m1, int n0, int n1, KernelScratch scratch)
+    {
+        TV* acc = stackalloc TV[MR * TCols.Value];
+        int K = g.K;
+        // Packing B costs a pass over K×N that only pays off when many A panels reuse it; with few rows
+        // (convolution: M = output channels) the microkernel reads full panels of a row-major B in place.
+        // Row strides that are multiples of 1 KiB would make a panel's rows share L1 sets, so those pack.
+        bool bInPlace = g.PackedB == null && !g.TransB && g.M <= InPlaceMaxRows && g.Ldb % 256 != 0;
+        for (int jc = n0; jc < n1; jc += bk.NC)
+        {
+            int nc = Math.Min(bk.NC, n1 - jc);
+            int pc = 0;
+            do
+            {
+                int kc = Math.Min(bk.KC, K - pc);
+                var flags = Flags(in g, pc, kc);
+                float* bBlock = null;
+                nint bPanelStride = 0;
+                int inPlaceEnd = jc; // columns [jc, inPlaceEnd) are read from B itself
+                if (g.PackedB != null)
+                {
+                    bPanelStride = (nint)K * NR;
+                    bBlock = g.PackedB + (jc / NR) * bPanelStride + (nint)pc * NR;
+                }
+                else
+                {
+                    if (bInPlace) inPlaceEnd = jc + nc / NR * NR;
+                    int packFrom = inPlaceEnd, cols = jc + nc - packFrom;
+                    if (cols > 0)
+                    {
+                        bPanelStride = (nint)kc * NR;
+                        bBlock = scratch.B((long)(cols + NR - 1) / NR * bPanelStride);
+                        float* src = g.TransB ? g.B + packFrom * g.Ldb : g.B + packFrom;
+                        SgemmPacking.PackB(src, g.Ldb, g.TransB, cols, pc, kc, NR, bBlock);
+                        bBlock -= (packFrom - jc) / NR * bPanelStride; // so that panel index (jr / NR) still works
+                    }
+                }
+
+                for (int ic = m0; ic < m1; ic += bk.MC)
+                {
+                    int mc = Math.Min(bk.MC, m1 - ic);
+                    float* aBlock;
+                    nint aPanelStride;
+                    if (g.PackedA != null)
+                    {
+                        aPanelStride = (nint)K * MR;
+                        aBlock = g.PackedA + (ic / MR) * aPanelStride + (nint)pc * MR;
+                    }
+                    else
+                    {
+                        aPanelStride = (nint)kc * MR;
+                        aBlock = scratch.A((long)(mc + MR - 1) / MR * aPanelStride);
+                        float* src = g.TransA ? g.A + ic : g.A + ic * g.Lda;
+                        SgemmPacking.PackA(src, g.Lda, g.TransA, mc, pc, kc, MR, aBlock);
+                    }
+
+                    for (int jr = 0; jr < nc; jr += NR)
+                    {
+                        int nr = Math.Min(NR, nc - jr);
+                        bool inPlace = jc + jr < inPlaceEnd;
+                        float* bPanel = inPlace ? g.B + pc * g.Ldb + jc + jr : bBlock + (jr / NR) * bPanelStride;
+                        nint bStep = inPlace ? g.Ldb : NR;
+                        int col = jc + jr;
+                        float* colBias = g.BiasKind == GemmBiasKind.PerColumn ? g.Bias + col : null;
+                        for (int ir = 0; ir < mc; ir += MR)
+                        {
+                            int row = ic + ir;
+                            SgemmMicroKernel<TV, TRows, TCols>.Run<C1>(kc, aBlock + (ir / MR) * aPanelStride, 1, MR, bPanel, bStep, acc);
+                            float* rowBias = g.BiasKind == GemmBiasKind.PerRow ? g.Bias + row : null;
+                            GemmTileStore.Store(acc, TCols.Value, Math.Min(MR, mc - ir), nr, g.C + row * g.Ldc + col, g.Ldc, rowBias, colBias, in flags);
+                        }
+                    }
+                }
+                pc += kc;
+            } while (pc < K);
+        }
+    }
+
+    // M ≤ 4 rows, A read in place: a microkernel exactly TM rows tall, no A packing, B in place when possible.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SmallRows<TM>(in GemmArgs g, in Blocking bk, int n0, int n1, KernelScratch scratch)
+        where TM : struct, IConstant
+    {
+        TV* acc = stackalloc TV[TM.Value * TCols.Value];
+        int K = g.K;
+        nint aRow = g.TransA ? 1 : g.Lda, aStep = g.TransA ? g.Lda : 1;
+        bool bInPlace = g.PackedB == null && !g.TransB;
+        int pc = 0;
+        do
+        {
+            int kc = Math.Min(bk.KC, K - pc);
+            var flags = Flags(in g, pc, kc);
+            float* a = g.A + pc * aStep;
+            float* packed = null;
+            int packedFirst = n1;
+            if (g.PackedB == null)
+            {
+                // Pack what cannot be read in place: every column when B is transposed, else only the
+                // ragged last panel (n0 is NR-aligned, so panels start at n0 + i·NR).
+                packedFirst = bInPlace ? n0 + (n1 - n0) / NR * NR : n0;
+                if (packedFirst < n1)
+                {
+                    int cols = n1 - packedFirst;
+                    packed = scratch.B((long)(cols + NR - 1) / NR * kc * NR);
+                    float* src = g.TransB ? g.B + packedFirst * g.Ldb : g.B + packedFirst;
+                    SgemmPacking.PackB(src, g.Ldb, g.TransB, cols, pc, kc, NR, packed);
+                }
+            }
+
+            for (int col = n0; col < n1; col += NR)
+            {
+                int nr = Math.Min(NR, n1 - col);
+                float* b;
+                nint bStep;
+                if (g.PackedB != null) { b = g.PackedB + ((nint)(col / NR) * K + pc) * NR; bStep = NR; }
+                else if (col < packedFirst) { b = g.B + pc * g.Ldb + col; bStep = g.Ldb; }
+                else { b = packed + (nint)((col - packedFirst) / NR) * kc * NR; bStep = NR; }
+                SgemmMicroKernel<TV, TM, TCols>.Run<C0>(kc, a, aRow, aStep, b, bStep, acc);
+                float* colBias = g.BiasKind == GemmBiasKind.PerColumn ? g.Bias + col : null;
+                GemmTileStore.Store(acc, TCols.Value, g.M, nr, g.C + col, g.Ldc, g.BiasKind == GemmBiasKind.PerRow ? g.Bias : null, colBias, in flags);
+            }
+            pc += kc;
+        } while (pc < K);
+    }
+
+    private static GemmTileFlags Flags(in GemmArgs g, int pc, int kc) => new()
+    {
+        Alpha = g.Alpha,
+        Beta = g.Beta,
+        First = pc == 0,
+        Last = pc + kc >= g.K,
+        Activation = g.Activation,
+    };
+}
