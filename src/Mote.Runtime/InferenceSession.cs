@@ -4,6 +4,7 @@ using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Mote.Format;
 using Mote.Kernels;
+using Mote.Kernels.Threading;
 using Mote.Runtime.Execution;
 using Mote.Runtime.Graph;
 using Mote.Runtime.Planning;

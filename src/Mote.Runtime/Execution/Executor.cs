@@ -1,5 +1,6 @@
 using Mote.Format;
 using Mote.Kernels;
+using Mote.Kernels.Threading;
 using Mote.Runtime.Graph;
 using Mote.Runtime.Operators;
 using Mote.Runtime.Planning;

@@ -1,4 +1,5 @@
 using Mote.Kernels;
+using Mote.Kernels.Threading;
 using Mote.Runtime.Execution;
 
 namespace Mote.Runtime.Operators;
