@@ -1,0 +1,12 @@
+using Mote.Format;
+using Mote.Runtime.Operators.NeuralNet;
+
+namespace Mote.Runtime.Operators;
+
+internal static partial class OperatorRegistry
+{
+    static partial void RegisterNeuralNet(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d)
+    {
+        d[OpType.Conv] = (n, b) => new ConvOperator(n, b);
+    }
+}
