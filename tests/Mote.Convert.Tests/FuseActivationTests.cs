@@ -2,6 +2,8 @@ using Mote.Convert.Onnx;
 using Mote.Convert.Passes;
 using Mote.Convert.Tests.Support;
 using Mote.Format;
+using Mote.Kernels;
+using Mote.Runtime.Operators.NeuralNet;
 using static Mote.Convert.Tests.Support.Onnx;
 
 namespace Mote.Convert.Tests;
@@ -27,11 +29,11 @@ public sealed class FuseActivationTests
     {
         var n = Assert.Single(m.Graph.Nodes);
         Assert.Equal(["y"], n.Outputs);
-        Assert.Equal((long)kind, n.Attribute(ActivationAttributes.Kind)!.Int);
+        Assert.Equal((long)kind, n.Attribute(FusedActivation.KindAttribute)!.Int);
         if (parameters.Length == 0)
-            Assert.Null(n.Attribute(ActivationAttributes.Params));
+            Assert.Null(n.Attribute(FusedActivation.ParamsAttribute));
         else
-            Assert.Equal(parameters, n.Attribute(ActivationAttributes.Params)!.Floats);
+            Assert.Equal(parameters, n.Attribute(FusedActivation.ParamsAttribute)!.Floats);
         return n;
     }
 
@@ -81,7 +83,7 @@ public sealed class FuseActivationTests
     {
         var (shared, r1) = Fuse("Conv", Node("Relu", ["p"], ["y"]), [Value("p", F32, 1, 2, 2, 2)]);
         Assert.False(r1.Changed);
-        Assert.Null(shared.Graph.Nodes[0].Attribute(ActivationAttributes.Kind));
+        Assert.Null(shared.Graph.Nodes[0].Attribute(FusedActivation.KindAttribute));
 
         var nodes = new[] { Node("Conv", ["x", "w"], ["p"], "conv"), Node("Relu", ["p"], ["y"]), Node("Neg", ["p"], ["z"]) };
         var m = Importer.Model(Model(Graph("g", nodes, [Value("x", F32, 1, 2, 2, 2)], [Value("y", F32, 1, 2, 2, 2), Value("z", F32, 1, 2, 2, 2)], FloatTensor("w", [2, 2, 1, 1], 1, 0, 0, 1))));
@@ -97,7 +99,7 @@ public sealed class FuseActivationTests
         var m = Importer.Model(Model(Graph("g", nodes, [Value("x", F32, 1, 2, 2, 2)], [Value("y", F32, 1, 2, 2, 2)], FloatTensor("w", [2, 2, 1, 1], 1, 0, 0, 1))));
         new FuseActivation().Run(m, new PassReport(""));
         Assert.Equal([OpType.Conv, OpType.Sigmoid], m.Graph.Nodes.Select(n => n.Op));
-        Assert.Equal((long)ActivationKind.Relu, m.Graph.Nodes[0].Attribute(ActivationAttributes.Kind)!.Int);
+        Assert.Equal((long)ActivationKind.Relu, m.Graph.Nodes[0].Attribute(FusedActivation.KindAttribute)!.Int);
         Assert.Equal(["q"], m.Graph.Nodes[0].Outputs);
         Assert.Empty(ModelCheck.Problems(m));
     }

@@ -2,6 +2,8 @@ using Mote.Convert.Onnx;
 using Mote.Convert.Passes;
 using Mote.Convert.Tests.Support;
 using Mote.Format;
+using Mote.Kernels;
+using Mote.Runtime.Operators.NeuralNet;
 using static Mote.Convert.Tests.Support.Onnx;
 
 namespace Mote.Convert.Tests;
@@ -170,7 +172,7 @@ public sealed class GraphPassTests
         Assert.True(probe.Ran);
         var gemm = Assert.Single(result.Model.Graph.Nodes);
         Assert.Equal(OpType.Gemm, gemm.Op);
-        Assert.Equal((long)ActivationKind.Relu, gemm.Attribute(ActivationAttributes.Kind)!.Int);
+        Assert.Equal((long)ActivationKind.Relu, gemm.Attribute(FusedActivation.KindAttribute)!.Int);
         Assert.Equal(["y"], gemm.Outputs);
         Assert.Equal([new KeyValuePair<OpType, int>(OpType.Gemm, 1)], result.OpHistogram);
         Assert.Equal(16, result.ParameterCount);
@@ -197,7 +199,7 @@ public sealed class GraphPassTests
         Assert.Equal(["y"], m.Graph.Nodes[1].Outputs);
         Run(new FuseActivation(), m);
         var conv = Assert.Single(m.Graph.Nodes);
-        Assert.Equal((long)ActivationKind.HardSwish, conv.Attribute(ActivationAttributes.Kind)!.Int);
+        Assert.Equal((long)ActivationKind.HardSwish, conv.Attribute(FusedActivation.KindAttribute)!.Int);
 
         // Other HardSigmoid parameters, or a Mul with another operand, are not HardSwish.
         var other = Importer.Model(Model(Graph("g",

@@ -1,6 +1,8 @@
 using Mote.Convert.Passes;
 using Mote.Convert.Tests.Support;
 using Mote.Format;
+using Mote.Kernels;
+using Mote.Runtime.Operators.NeuralNet;
 using Xunit.Abstractions;
 
 namespace Mote.Convert.Tests;
@@ -45,7 +47,7 @@ public sealed class RealModelTests(ITestOutputHelper output)
 
     private static void AllFused(ConvertResult r, OpType producer, ActivationKind kind, int expected)
     {
-        int fused = r.Model.Graph.Nodes.Count(n => n.Op == producer && n.Attribute(ActivationAttributes.Kind)?.Int == (long)kind);
+        int fused = r.Model.Graph.Nodes.Count(n => n.Op == producer && n.Attribute(FusedActivation.KindAttribute)?.Int == (long)kind);
         Assert.Equal(expected, fused);
     }
 

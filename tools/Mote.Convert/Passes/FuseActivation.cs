@@ -1,11 +1,13 @@
 using Mote.Format;
+using Mote.Kernels;
+using Mote.Runtime.Operators.NeuralNet;
 
 namespace Mote.Convert.Passes;
 
 /// <summary>
 /// Fuses an activation into the Conv, ConvTranspose or Gemm producing its input, when that output is
-/// read only by the activation: the producer gets <c>mote.activation</c> (an <see cref="ActivationKind"/>)
-/// and <c>mote.activation_params</c>, and writes the activation's output itself.
+/// read only by the activation: the producer gets the <see cref="FusedActivation"/> attributes (a
+/// <see cref="ActivationKind"/> id and its parameters), and writes the activation's output itself.
 /// </summary>
 public sealed class FuseActivation : IGraphPass
 {
@@ -25,11 +27,11 @@ public sealed class FuseActivation : IGraphPass
                 string x = act.Input(0);
                 if (index.Producer(x) is not { } p || p.Graph != graph || !index.HasSingleReader(x)
                     || p.Node.Op is not (OpType.Conv or OpType.ConvTranspose or OpType.Gemm)
-                    || p.Node.Attribute(ActivationAttributes.Kind) is not null || p.Node.Outputs[0] != x)
+                    || p.Node.Attribute(FusedActivation.KindAttribute) is not null || p.Node.Outputs[0] != x)
                     continue;
-                p.Node.SetAttribute(AttributeDef.FromInt(ActivationAttributes.Kind, (long)fused.Kind));
+                p.Node.SetAttribute(AttributeDef.FromInt(FusedActivation.KindAttribute, (long)fused.Kind));
                 if (fused.Params.Length > 0)
-                    p.Node.SetAttribute(AttributeDef.FromFloats(ActivationAttributes.Params, fused.Params));
+                    p.Node.SetAttribute(AttributeDef.FromFloats(FusedActivation.ParamsAttribute, fused.Params));
                 p.Node.Outputs[0] = act.Outputs[0];
                 model.Tensors.Remove(x);
                 graph.Nodes.RemoveAt(i--);

@@ -1,0 +1,182 @@
+using System.Runtime.InteropServices;
+using Mote.Kernels;
+using Mote.Kernels.Convolution;
+using Mote.Kernels.Gemm;
+using Mote.Kernels.NeuralNet;
+using Mote.Kernels.Threading;
+
+namespace Mote.Runtime.Operators.NeuralNet;
+
+/// <summary>Where a convolution GEMM takes its B operand (K × output pixels) from.</summary>
+internal enum ColumnSource
+{
+    /// <summary>1×1, stride 1, no padding: the input channels themselves are the rows of B.</summary>
+    Pointwise,
+    /// <summary>A window of the 2-D im2col matrix (<see cref="Im2Col"/>).</summary>
+    Im2Col2D,
+    /// <summary>A window of the N-D im2col matrix (<see cref="Im2ColNd"/>).</summary>
+    Im2ColNd,
+}
+
+/// <summary>One convolution as GEMMs: sizes and raw pointers, valid while the node executes.</summary>
+internal unsafe struct ConvGemmArgs
+{
+    public float* X, W, Bias, Y;
+    public int Images, Groups;
+    /// <summary>Input and output channels per group, and the GEMM depth (input channels · kernel size).</summary>
+    public int GroupInputs, GroupOutputs, Depth;
+    /// <summary>Spatial elements per input and per output channel.</summary>
+    public int InSize, OutSize;
+    /// <summary>Output pixels per column window, and the window buffer's row stride.</summary>
+    public int WindowColumns, LdColumns;
+    public ColumnSource Source;
+    public Window2D Window;
+    /// <summary>For <see cref="ColumnSource.Im2ColNd"/>: 7 × <see cref="Rank"/> ints (input, kernel, strides, dilations, pad begin, pad end, output).</summary>
+    public int* Nd;
+    public int Rank;
+    public Activation Activation;
+
+    public readonly int Windows => (OutSize + WindowColumns - 1) / WindowColumns;
+
+    public readonly int Tasks => Images * Groups * Windows;
+
+    public readonly WindowNd WindowNd()
+    {
+        var s = new ReadOnlySpan<int>(Nd, 7 * Rank);
+        int r = Rank;
+        return new WindowNd(s[..r], s.Slice(6 * r, r), s.Slice(r, r), s.Slice(2 * r, r), s.Slice(3 * r, r), s.Slice(4 * r, r), s.Slice(5 * r, r));
+    }
+}
+
+/// <summary>
+/// Convolution lowered to GEMM, <c>Y[n, g] = act(W[g] · B[n, g] + bias)</c>, over windows of output pixels so
+/// that the im2col buffer stays bounded (about <see cref="ColumnBudget"/> floats per window). Weights are
+/// packed per group once (<see cref="SgemmKernel.PackA"/>), or read in place when they are not constant.
+/// </summary>
+/// <remarks>
+/// Threads: when there are enough (image, group, window) tasks, each task fills its own column buffer (a
+/// scratch slot) and runs a single-threaded GEMM, so im2col runs in parallel too; otherwise windows are
+/// processed in order and each GEMM is split across the pool. Every output element is computed by one GEMM
+/// over the same depth, so results do not depend on the thread count or the split.
+/// </remarks>
+internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
+{
+    /// <summary>Floats per column window buffer (256 KB: it shares L2 with the packed weights).</summary>
+    public const int ColumnBudget = 1 << 16;
+
+    /// <summary>Output pixels per window for a GEMM of depth <paramref name="depth"/>.</summary>
+    public int WindowColumns(int depth, int outSize)
+    {
+        int tile = sgemm.TileColumns;
+        // Whole register tiles, and at least a few of them: narrower windows re-stream the packed weights too often.
+        int cols = Math.Max(4 * tile, ColumnBudget / Math.Max(depth, 1) / tile * tile);
+        return Math.Max(1, Math.Min(cols, outSize));
+    }
+
+    /// <summary>Row stride of a window buffer: strides that are multiples of 1 KiB make the GEMM pack B (L1 set conflicts).</summary>
+    public static int LdColumns(int columns) => columns % 256 == 0 ? columns + 16 : columns;
+
+    /// <summary>Scratch for up to <paramref name="slots"/> parallel windows (0 when B is the input itself).</summary>
+    public static long ScratchBytes(in ConvGemmArgs a, int slots) =>
+        a.Source == ColumnSource.Pointwise ? 0 : ScratchSlots.Bytes(Math.Max(1, Math.Min(slots, a.Tasks)), SlotBytes(in a));
+
+    private static long SlotBytes(in ConvGemmArgs a) => (long)a.Depth * a.LdColumns * sizeof(float);
+
+    /// <summary>Computes the convolution; <paramref name="scratch"/> holds <see cref="ScratchBytes"/> for <paramref name="slots"/>.</summary>
+    public void Run(ConvGemmArgs* a, KernelThreadPool? pool, byte* scratch, int slots)
+    {
+        bool columns = a->Source != ColumnSource.Pointwise;
+        int tasks = a->Tasks, threads = pool?.ThreadCount ?? 1;
+        slots = Math.Min(slots, tasks);
+        if (threads > 1 && tasks >= 2 * threads && (!columns || threads <= slots))
+        {
+            if (columns)
+                ScratchSlots.Reset(scratch, slots);
+            var self = GCHandle.Alloc(this);
+            try
+            {
+                pool!.Run(new WindowTask { Self = self, Args = a, Scratch = columns ? scratch : null }, tasks);
+            }
+            finally
+            {
+                self.Free();
+            }
+            return;
+        }
+        float* buffer = columns ? ScratchSlots.Slot(scratch, 0, SlotBytes(in *a)) : null;
+        for (int t = 0; t < tasks; t++)
+            Window(in *a, t, buffer, pool);
+    }
+
+    /// <summary>Task <paramref name="task"/>: one column window of one group of one image.</summary>
+    private void Window(in ConvGemmArgs a, int task, float* columns, KernelThreadPool? pool)
+    {
+        int windows = a.Windows;
+        int w = task % windows, group = task / windows % a.Groups, image = task / windows / a.Groups;
+        int start = w * a.WindowColumns, count = Math.Min(a.WindowColumns, a.OutSize - start);
+        int m = a.GroupOutputs, k = a.Depth;
+        float* x = a.X + ((long)image * a.Groups + group) * a.GroupInputs * a.InSize;
+        float* y = a.Y + ((long)image * a.Groups + group) * m * a.OutSize + start;
+
+        float* b;
+        int ldb;
+        switch (a.Source)
+        {
+            case ColumnSource.Pointwise:
+                b = x + start;
+                ldb = a.InSize;
+                break;
+            case ColumnSource.Im2Col2D:
+                Im2Col.Build(new ReadOnlySpan<float>(x, a.GroupInputs * a.InSize), a.GroupInputs, in a.Window, start, count,
+                    new Span<float>(columns, Extent(k, a.LdColumns, count)), a.LdColumns);
+                b = columns;
+                ldb = a.LdColumns;
+                break;
+            default:
+                Im2ColNd.Build(new ReadOnlySpan<float>(x, a.GroupInputs * a.InSize), a.GroupInputs, a.WindowNd(), start, count,
+                    new Span<float>(columns, Extent(k, a.LdColumns, count)), a.LdColumns);
+                b = columns;
+                ldb = a.LdColumns;
+                break;
+        }
+
+        var bSpan = new ReadOnlySpan<float>(b, Extent(k, ldb, count));
+        var ySpan = new Span<float>(y, Extent(m, a.OutSize, count));
+        var epilogue = a.Bias == null
+            ? new GemmEpilogue(a.Activation)
+            : new GemmEpilogue(GemmBiasKind.PerRow, new ReadOnlySpan<float>(a.Bias + (long)group * m, m), a.Activation);
+        if (packed is not null)
+            sgemm.Gemm(packed[group], false, count, 1f, bSpan, ldb, 0f, ySpan, a.OutSize, in epilogue, pool);
+        else
+            sgemm.Gemm(false, false, m, count, k, 1f, new ReadOnlySpan<float>(a.W + (long)group * m * k, m * k), k, bSpan, ldb, 0f, ySpan, a.OutSize, in epilogue, pool);
+    }
+
+    // Floats spanned by a rows × count block with row stride ld.
+    private static int Extent(int rows, int ld, int count) => rows == 0 || count == 0 ? 0 : checked((rows - 1) * ld + count);
+
+    private struct WindowTask : IParallelTask
+    {
+        public GCHandle Self;
+        public ConvGemmArgs* Args;
+        public byte* Scratch;
+
+        public readonly void Execute(int taskIndex, KernelScratch scratch)
+        {
+            var self = (ConvGemm)Self.Target!;
+            if (Scratch == null)
+            {
+                self.Window(in *Args, taskIndex, null, null);
+                return;
+            }
+            int slot = ScratchSlots.Claim(Scratch);
+            try
+            {
+                self.Window(in *Args, taskIndex, ScratchSlots.Slot(Scratch, slot, SlotBytes(in *Args)), null);
+            }
+            finally
+            {
+                ScratchSlots.Release(Scratch, slot);
+            }
+        }
+    }
+}
