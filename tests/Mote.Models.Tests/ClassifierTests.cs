@@ -17,7 +17,9 @@ public sealed class ClassifierTests(ModelHarness harness) : IClassFixture<ModelH
 
     [Theory]
     [InlineData("kitten_224.png", 281)] // tabby
-    [InlineData("fish.png", 1)] // goldfish
+    // The shipped reference output for this photo (expected_fish_output.csv) and ONNX Runtime both rank
+    // class 0 (tench) first at 0.74, class 389 second: the model's answer, not goldfish (1).
+    [InlineData("fish.png", 0)]
     public void SqueezeNetClassifiesPhotos(string image, int expectedClass)
     {
         var (model, _) = harness.Load(SqueezeNet);

@@ -54,6 +54,7 @@ internal sealed class NodeSlot(Operator op, int[] inputs, int[] outputs)
 internal sealed class SessionGraph : IDisposable
 {
     private readonly List<MemoryHandle> _pins = [];
+    private readonly List<float[]> _owned = [];
 
     private SessionGraph() { }
 
@@ -244,6 +245,8 @@ internal sealed class SessionGraph : IDisposable
         {
             var wide = GC.AllocateUninitializedArray<float>(checked((int)count), pinned: true);
             Widen(def.Type, data.Span, wide);
+            // Only a raw pointer escapes: the graph must keep the array reachable or the GC frees it.
+            _owned.Add(wide);
             return new TensorValue(DataType.Float32, shape, Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(wide)));
         }
         var handle = data.Pin();

@@ -10,7 +10,8 @@ namespace Mote.Cli.Npy;
 /// <summary>Reads and writes NumPy <c>.npy</c> files (format 1.0 written; 1.0–3.0 read; C order, little-endian).</summary>
 public static partial class NpyFile
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    // 0x93 then "NUMPY"; not a u8 string literal, which would UTF-8-encode U+0093 as two bytes.
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Writes <paramref name="tensor"/> as an .npy file (format 1.0).</summary>
     public static void Write(string path, Tensor tensor)

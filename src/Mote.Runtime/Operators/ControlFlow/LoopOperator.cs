@@ -44,14 +44,20 @@ internal sealed class LoopOperator : Operator, IDisposable
         var stacked = Enumerable.Range(0, scans).Select(_ => new List<OwnedTensor>()).ToArray();
         var inputs = SubgraphInputs.Implicit(_body, _outer, ctx.ImplicitInputs);
 
+        // The scalars are reused every iteration and stay referenced while the body reads them.
+        var iteration = OwnedTensor.Scalar(DataType.Int64, 0L);
+        var condition = OwnedTensor.Scalar(DataType.Bool, true);
+        inputs[0] = iteration.Value;
+        inputs[1] = condition.Value;
         long trip = 0;
         for (; (maxTrips is null || trip < maxTrips) && cond; trip++)
         {
-            inputs[0] = OwnedTensor.Scalar(DataType.Int64, trip).Value;
-            inputs[1] = OwnedTensor.Scalar(DataType.Bool, cond).Value;
+            iteration.Value.Span<long>()[0] = trip;
+            condition.Value.Span<bool>()[0] = cond;
             for (int i = 0; i < n; i++)
                 inputs[2 + i] = carried[i].Value;
             using var result = _body.Run(inputs, ctx.Pool);
+            GC.KeepAlive(carried);
             cond = ReadScalar<bool>(result.Output(0), DataType.Bool, "the body's condition output");
             for (int i = 0; i < n; i++)
                 carried[i] = OwnedTensor.CopyOf(result.Output(1 + i));

@@ -64,9 +64,16 @@ internal sealed class ScanOperator : Operator, IDisposable
         {
             for (int i = 0; i < states; i++)
                 inputs[i] = carried[i].Value;
+            // Slices stay referenced until the body has run: only their raw pointers are in the inputs.
+            var slicesIn = new OwnedTensor[_scanInputs];
             for (int j = 0; j < _scanInputs; j++)
-                inputs[states + j] = AxisSlices.Take(scanIn[j].Value, scanIn[j].Axis, _inDirections[j] == 1 ? length - 1 - t : t).Value;
+            {
+                slicesIn[j] = AxisSlices.Take(scanIn[j].Value, scanIn[j].Axis, _inDirections[j] == 1 ? length - 1 - t : t);
+                inputs[states + j] = slicesIn[j].Value;
+            }
             using var result = _body.Run(inputs, ctx.Pool);
+            GC.KeepAlive(slicesIn);
+            GC.KeepAlive(carried);
             for (int i = 0; i < states; i++)
                 carried[i] = OwnedTensor.CopyOf(result.Output(i));
             for (int k = 0; k < scanOutputs; k++)
