@@ -21,7 +21,8 @@ public sealed class NodeTestSuiteTests(ITestOutputHelper output)
             string file = Path.Combine(dir, "model.onnx");
             try
             {
-                var result = OnnxImporter.Import(file);
+                // The importer's own coverage: accept every operator Mote has an id for, whatever the runtime implements.
+                var result = OnnxImporter.Import(file, new ConvertOptions { IsSupported = null });
                 var problems = ModelCheck.Problems(result.Model);
                 var passes = Passes.PassPipeline.CreateDefault().Run(result.Model);
                 problems.AddRange(ModelCheck.Problems(result.Model).Select(p => "after passes: " + p));

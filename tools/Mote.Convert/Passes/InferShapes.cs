@@ -25,6 +25,11 @@ public sealed class InferShapes : IGraphPass
             report.Messages.Add("skipped: an input has unknown rank");
             return;
         }
+        if (inputs.Any(t => t.Shape!.Any(d => d.IsFixed && d.Value > int.MaxValue)))
+        {
+            report.Messages.Add("skipped: an input dimension exceeds what the runtime can hold");
+            return;
+        }
         var symbols = inputs.SelectMany(t => t.Shape!).Where(d => !d.IsFixed).Select(d => d.Symbol!).Distinct().ToList();
         using var mote = MoteModel.FromDefinition(model);
         InferenceSession session;
