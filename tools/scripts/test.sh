@@ -20,7 +20,7 @@ dotnet test Mote.slnx -c Release --no-build -nologo --logger "console;verbosity=
 # under these switches, and a whole model is checked against ONNX Runtime on each.
 for tier in "DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0" "DOTNET_EnableAVX2=0" "DOTNET_EnableHWIntrinsic=0"; do
   step "kernel and model tests with $tier"
-  env $tier dotnet test tests/Mote.Kernels.Tests -c Release --no-build -nologo --logger "console;verbosity=minimal"
+  env $tier dotnet test tests/Mote.Kernels.Tests -c Release --no-build -nologo --logger "console;verbosity=minimal" --filter "Category!=Slow"
   env $tier dotnet test tests/Mote.Models.Tests -c Release --no-build -nologo --logger "console;verbosity=minimal" \
     --filter "FullyQualifiedName~MnistReadsTheEight|FullyQualifiedName~UltraFaceFindsTheSameFaces"
 done
