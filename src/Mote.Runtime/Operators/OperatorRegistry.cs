@@ -23,6 +23,11 @@ internal static partial class OperatorRegistry
         RegisterShape(d);
         RegisterNeuralNet(d);
         RegisterControlFlow(d);
+        RegisterRecurrent(d);
+        RegisterQuantization(d);
+        RegisterTransformer(d);
+        RegisterVision(d);
+        RegisterSignal(d);
         return d;
     }
 
@@ -34,4 +39,14 @@ internal static partial class OperatorRegistry
     static partial void RegisterNeuralNet(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
 
     static partial void RegisterControlFlow(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
+
+    static partial void RegisterRecurrent(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
+
+    static partial void RegisterQuantization(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
+
+    static partial void RegisterTransformer(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
+
+    static partial void RegisterVision(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
+
+    static partial void RegisterSignal(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d);
 }
