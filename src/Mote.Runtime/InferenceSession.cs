@@ -125,6 +125,9 @@ public sealed class InferenceSession : IDisposable
 
     internal int CachedPlanCount => _plans.Count;
 
+    /// <summary>How many execution plans (one per distinct set of input shapes) the session holds.</summary>
+    public int PlanCount => _plans.Count;
+
     internal SessionGraph Graph => _graph;
 
     /// <summary>An uncached plan that skips nodes whose shapes cannot be inferred, recording why (for the converter's shape inference).</summary>

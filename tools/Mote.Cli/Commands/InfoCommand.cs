@@ -37,12 +37,24 @@ internal static class InfoCommand
             using var m = MoteModel.Load(path);
             using var session = m.CreateSession();
             var shapes = Inputs.InputSet.ParseDims(parse.GetValue(dims));
-            var plan = session.PlanFor(session.Inputs.ToDictionary(i => i.Name,
-                i => i.Shape.Select(d => d.IsFixed ? (int)d.Value : shapes.GetValueOrDefault(d.Symbol!, 1)).ToArray()));
+            var planShapes = session.Inputs.ToDictionary(i => i.Name,
+                i => i.Shape.Select(d => d.IsFixed ? (int)d.Value : shapes.GetValueOrDefault(d.Symbol!, 1)).ToArray());
+            PlanSummary? plan;
+            string? planError = null;
+            try
+            {
+                plan = session.PlanFor(planShapes);
+            }
+            catch (MoteException e) when (e is MoteShapeException or MoteNotSupportedException)
+            {
+                // Symbolic dimensions default to 1, which some models (pooling, fixed strides) cannot take.
+                plan = null;
+                planError = $"{e.Message}; give symbolic dimensions with --dim NAME=VALUE";
+            }
             if (asJson)
                 WriteJson(w =>
                 {
-                    WriteModel(w, m, plan);
+                    WriteModel(w, m, plan, planError);
                     if (parse.GetValue(cpu))
                     {
                         w.WritePropertyName("cpu");
@@ -53,7 +65,7 @@ internal static class InfoCommand
                 });
             else
             {
-                PrintModel(path, m, plan);
+                PrintModel(path, m, plan, planError);
                 if (parse.GetValue(cpu))
                     PrintCpu(features, kernels);
             }
@@ -62,7 +74,7 @@ internal static class InfoCommand
         return cmd;
     }
 
-    private static void PrintModel(string path, MoteModel m, PlanSummary plan)
+    private static void PrintModel(string path, MoteModel m, PlanSummary? plan, string? planError)
     {
         var meta = m.Metadata;
         AnsiConsole.MarkupLineInterpolated($"[bold]{path}[/]: .mote format {m.FormatVersion}, {Units.Bytes(m.FileLength)}");
@@ -82,7 +94,10 @@ internal static class InfoCommand
         foreach (var (t, (count, bytes)) in m.ParametersByType)
             ps.AddRow(t.ShortName(), count.ToString("N0", CultureInfo.InvariantCulture), Units.Bytes(bytes));
         AnsiConsole.Write(ps);
-        AnsiConsole.MarkupLineInterpolated($"arena: [bold]{Units.Bytes(plan.ArenaBytes)}[/] + scratch {Units.Bytes(plan.ScratchBytes)} for inputs {plan.Describe()}; {plan.ExecutedNodes} nodes run, {plan.PrecomputedNodes} precomputed while planning");
+        if (plan is null)
+            AnsiConsole.MarkupLineInterpolated($"arena: [yellow]not planned[/]: {planError}");
+        else
+            AnsiConsole.MarkupLineInterpolated($"arena: [bold]{Units.Bytes(plan.ArenaBytes)}[/] + scratch {Units.Bytes(plan.ScratchBytes)} for inputs {plan.Describe()}; {plan.ExecutedNodes} nodes run, {plan.PrecomputedNodes} precomputed while planning");
     }
 
     private static void PrintCpu(CpuFeatures features, IReadOnlyList<(string Family, string Variant)> kernels)
@@ -94,7 +109,7 @@ internal static class InfoCommand
         AnsiConsole.Write(t);
     }
 
-    private static void WriteModel(Utf8JsonWriter w, MoteModel m, PlanSummary plan)
+    private static void WriteModel(Utf8JsonWriter w, MoteModel m, PlanSummary? plan, string? planError)
     {
         w.WriteString("format_version", m.FormatVersion);
         w.WriteNumber("file_bytes", m.FileLength);
@@ -120,8 +135,16 @@ internal static class InfoCommand
         foreach (var (t, (_, bytes)) in m.ParametersByType)
             w.WriteNumber(t.ShortName(), bytes);
         w.WriteEndObject();
-        w.WriteNumber("arena_bytes", plan.ArenaBytes);
-        w.WriteNumber("scratch_bytes", plan.ScratchBytes);
+        if (plan is null)
+        {
+            w.WriteNull("arena_bytes");
+            w.WriteString("plan_error", planError);
+        }
+        else
+        {
+            w.WriteNumber("arena_bytes", plan.ArenaBytes);
+            w.WriteNumber("scratch_bytes", plan.ScratchBytes);
+        }
     }
 
     private static void WriteTensors(Utf8JsonWriter w, string name, IReadOnlyList<TensorInfo> tensors)
