@@ -26,7 +26,7 @@ public static class ErfF32
     private const float Q5 = 3.8044705193904547e-5f;
 
     /// <summary>Scalar reference: the double-precision library function rounded to float.</summary>
-    public static float Erf(float x) => (float)ErfF64.Erf(x);
+    public static float Erf(float x) => x == 0 ? x : (float)ErfF64.Erf(x); // erf(±0) = ±0
 
     /// <summary>erf(x) on each lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

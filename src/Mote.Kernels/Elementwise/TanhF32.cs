@@ -13,6 +13,7 @@ namespace Mote.Kernels.Elementwise;
 public static class TanhF32
 {
     private const float Clamp = 9.02f;
+    private const float Saturate = 9.0109f;
     private const float P0 = 0.99999999996404736f;
     private const float P1 = 0.14099226008998716f;
     private const float P2 = 0.0044259705080424326f;
@@ -45,7 +46,9 @@ public static class TanhF32
         q = Vector128.MultiplyAddEstimate(q, t, Vector128.Create(Q2));
         q = Vector128.MultiplyAddEstimate(q, t, Vector128.Create(Q1));
         q = Vector128.MultiplyAddEstimate(q, t, Vector128<float>.One);
-        var r = Vector128.MinNative(Vector128<float>.One, a * p / q);
+        // Beyond Saturate tanh rounds to exactly 1; without FMA the rational lands one ulp short there.
+        var r = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(a, Vector128.Create(Saturate)), Vector128<float>.One,
+            Vector128.MinNative(Vector128<float>.One, a * p / q));
         return r | sign;
     }
 
@@ -66,7 +69,9 @@ public static class TanhF32
         q = Vector256.MultiplyAddEstimate(q, t, Vector256.Create(Q2));
         q = Vector256.MultiplyAddEstimate(q, t, Vector256.Create(Q1));
         q = Vector256.MultiplyAddEstimate(q, t, Vector256<float>.One);
-        var r = Vector256.MinNative(Vector256<float>.One, a * p / q);
+        // Beyond Saturate tanh rounds to exactly 1; without FMA the rational lands one ulp short there.
+        var r = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(a, Vector256.Create(Saturate)), Vector256<float>.One,
+            Vector256.MinNative(Vector256<float>.One, a * p / q));
         return r | sign;
     }
 
@@ -87,7 +92,9 @@ public static class TanhF32
         q = Vector512.MultiplyAddEstimate(q, t, Vector512.Create(Q2));
         q = Vector512.MultiplyAddEstimate(q, t, Vector512.Create(Q1));
         q = Vector512.MultiplyAddEstimate(q, t, Vector512<float>.One);
-        var r = Vector512.MinNative(Vector512<float>.One, a * p / q);
+        // Beyond Saturate tanh rounds to exactly 1; without FMA the rational lands one ulp short there.
+        var r = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(a, Vector512.Create(Saturate)), Vector512<float>.One,
+            Vector512.MinNative(Vector512<float>.One, a * p / q));
         return r | sign;
     }
 }

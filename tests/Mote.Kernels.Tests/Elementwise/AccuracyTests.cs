@@ -100,7 +100,7 @@ public class AccuracyTests(ITestOutputHelper output)
         var tiny = Sweep(1e-38f, 1e-3f, 1 << 16);
         long maxTiny = MaxUlps(tiny, Apply(new ErfFn(), tiny), v => (float)ErfF64.Erf(v));
         output.WriteLine($"erf f32: max {maxTable} ulp against mpmath table, {max} ulp over [-5, 5], {maxTiny} ulp over [1e-38, 1e-3] ({Best})");
-        Assert.True(maxTable <= 4 && max <= 6 && maxTiny <= 4);
+        Assert.True(maxTable <= FmaSlack.Ulps(4, 8) && max <= FmaSlack.Ulps(6, 10) && maxTiny <= 4);
 
         var edge = Apply(new ErfFn(), [float.PositiveInfinity, float.NegativeInfinity, float.NaN, 0f, -0f, 10f, -10f, 1e-45f]);
         Assert.Equal([1f, -1f], edge[..2]);
@@ -117,7 +117,7 @@ public class AccuracyTests(ITestOutputHelper output)
         var tiny = Sweep(1e-38f, 1e-2f, 1 << 16);
         long maxTiny = MaxUlps(tiny, Apply(new TanhFn(), tiny), v => (float)Math.Tanh(v));
         output.WriteLine($"tanh: max {max} ulp over [-10, 10], {maxTiny} ulp over [1e-38, 1e-2] ({Best})");
-        Assert.True(max <= 5 && maxTiny <= 3);
+        Assert.True(max <= FmaSlack.Ulps(5, 8) && maxTiny <= FmaSlack.Ulps(3, 4));
         var edge = Apply(new TanhFn(), [float.PositiveInfinity, float.NegativeInfinity, float.NaN, -0f, 20f, -20f]);
         Assert.Equal([1f, -1f], edge[..2]);
         Assert.True(float.IsNaN(edge[2]) && float.IsNegative(edge[3]) && edge[3] == 0);
