@@ -184,22 +184,25 @@ internal sealed unsafe class AttentionOperator : Operator
     /// </summary>
     private static (long Batch, long Head, long Row, int Columns) MaskStrides(int[] m, in AttentionGeometry g)
     {
-        int[] target = [g.Batch, g.QueryHeads, g.QueryLength, g.KvLength];
+        Span<int> target = [g.Batch, g.QueryHeads, g.QueryLength, g.KvLength];
+        Span<long> strides = stackalloc long[3];
         if (m.Length is < 1 or > 4 || m[^1] > g.KvLength)
-            throw new MoteShapeException($"attn_mask {ShapeMath.Format(m)} does not broadcast to {ShapeMath.Format(target)} (its last dimension may be at most {g.KvLength})");
-        var strides = new long[3];
+            throw MaskError(m, g);
         long stride = m[^1];
         for (int i = 2; i >= 0; i--)
         {
             int mi = i - (4 - m.Length);
             int dim = mi >= 0 ? m[mi] : 1;
             if (dim != 1 && dim != target[i])
-                throw new MoteShapeException($"attn_mask {ShapeMath.Format(m)} does not broadcast to {ShapeMath.Format(target)}");
+                throw MaskError(m, g);
             strides[i] = dim == 1 ? 0 : stride;
             stride *= dim;
         }
         return (strides[0], strides[1], strides[2], m[^1]);
     }
+
+    private static MoteShapeException MaskError(int[] m, in AttentionGeometry g) => new(
+        $"attn_mask {ShapeMath.Format(m)} does not broadcast to {ShapeMath.Format(g.ScoresShape)} (its last dimension may be shorter, down to none)");
 
     // Scratch regions start on 64-byte boundaries (16 floats).
     private static long Align(long floats) => (floats + 15) / 16 * 16;
