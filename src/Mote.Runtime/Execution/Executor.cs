@@ -146,6 +146,8 @@ internal static class Executor
     {
         // Already names the innermost node (a failure inside a subgraph keeps its own location).
         MoteExecutionException => null,
+        // Stays "not supported" (a feature decided only at run time, e.g. Dropout's training_mode), naming the node.
+        MoteNotSupportedException => new MoteNotSupportedException($"{node.Op.Node.Describe()}: {e.Message}"),
         MoteException => new MoteExecutionException($"{node.Op.Node.Describe()}: {e.Message}", e),
         ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException =>
             new MoteExecutionException($"{node.Op.Node.Describe()} failed: {e.Message}", e),

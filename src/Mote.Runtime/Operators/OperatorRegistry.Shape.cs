@@ -9,7 +9,7 @@ internal static partial class OperatorRegistry
     static partial void RegisterShape(Dictionary<OpType, Func<NodeDef, BuildContext, Operator>> d)
     {
         d[OpType.Identity] = (n, _) => new IdentityOperator(n);
-        d[OpType.Dropout] = (n, _) => new DropoutOperator(n);
+        d[OpType.Dropout] = (n, b) => new DropoutOperator(n, b);
         d[OpType.Reshape] = (n, _) => new ReshapeOperator(n);
         d[OpType.Shape] = (n, _) => new ShapeOperator(n);
         d[OpType.Size] = (n, _) => new SizeOperator(n);

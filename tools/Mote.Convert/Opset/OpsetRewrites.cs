@@ -65,6 +65,7 @@ internal static class OpsetRewrites
         R(OpType.BatchNormalization, 9, "spatial=1 is the only behaviour left; is_test is implied by inference", LegacyAttributeRewrites.BatchNormSpatial),
         R(OpType.BatchNormalization, long.MaxValue, "momentum/training_mode matter only for training", LegacyAttributeRewrites.BatchNormInference),
         R(OpType.Scatter, long.MaxValue, "Scatter (deprecated at 11) is ScatterElements without reduction", LegacyAttributeRewrites.ScatterToScatterElements),
+        new(OpType.GroupNormalization, 21, "scale and bias were per group before opset 21, per channel since", GroupNormalizationRewrites.PerGroupToPerChannel),
         // Gemm-6..10 required C; the newest form makes it optional, which is a superset: nothing to rewrite.
         R(OpType.Gemm, 7, "broadcast flag: C always broadcasts since Gemm-7", LegacyAttributeRewrites.GemmBroadcast),
     ];

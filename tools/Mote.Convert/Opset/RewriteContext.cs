@@ -29,6 +29,14 @@ internal sealed class RewriteContext(ImportContext ctx, long opset)
     public int? RankOf(string tensor) =>
         ctx.Model.Tensors.TryGetValue(tensor, out var t) && t.Shape is not null ? t.Shape.Length : null;
 
+    /// <summary>The constant <paramref name="tensor"/> (an initializer or a Constant node's value), or null.</summary>
+    public TensorDef? ConstantOf(string tensor) =>
+        ctx.Model.Tensors.TryGetValue(tensor, out var t) && t.IsConstant ? t : null;
+
+    /// <summary>Dimension <paramref name="axis"/> of <paramref name="tensor"/> when the file gave it as a number; otherwise null.</summary>
+    public long? DimOf(string tensor, int axis) =>
+        ctx.Model.Tensors.TryGetValue(tensor, out var t) && t.Shape is { } s && axis < s.Length && s[axis].IsFixed ? s[axis].Value : null;
+
     /// <summary>The element type for constants that must match <paramref name="like"/>'s type; float32 with a warning when unknown.</summary>
     public DataType TypeLike(NodeDef node, string like, string what)
     {
