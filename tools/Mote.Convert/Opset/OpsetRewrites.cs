@@ -56,6 +56,8 @@ internal static class OpsetRewrites
         .. Reduce18.Select(op => R(op, 18, "axes moved from an attribute to an input", AttributeToInputRewrites.Axes)),
         R(OpType.Clip, 11, "min/max moved from attributes to inputs", AttributeToInputRewrites.Clip),
         R(OpType.Pad, 11, "pads/value moved from attributes to inputs", AttributeToInputRewrites.Pad),
+        R(OpType.RoiAlign, 16, "RoiAlign-10 had no half-pixel shift; RoiAlign-16 defaults to one", VisionRewrites.RoiAlign10),
+        R(OpType.DFT, 20, "axis moved from an attribute (default 1) to an input (default -2)", SignalRewrites.DftAxis),
         R(OpType.Dropout, 12, "ratio moved from an attribute to an input; is_test is implied by inference", AttributeToInputRewrites.Dropout),
         R(OpType.Upsample, long.MaxValue, "Upsample is deprecated: Resize with asymmetric/floor reproduces it", ResizeRewrites.Upsample),
         R(OpType.Resize, 11, "Resize-10 had Upsample's coordinate mapping; later defaults differ, so it is spelled out", ResizeRewrites.Resize10),
