@@ -61,8 +61,8 @@ internal unsafe struct ConvGemmArgs
 /// </remarks>
 internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
 {
-    /// <summary>Floats per column window buffer (256 KB: it shares L2 with the packed weights).</summary>
-    public const int ColumnBudget = 1 << 16;
+    /// <summary>Floats per column window buffer (512 KB: it shares L2 with the packed weights).</summary>
+    public const int ColumnBudget = 1 << 17;
 
     /// <summary>Output pixels per window for a GEMM of depth <paramref name="depth"/>.</summary>
     public int WindowColumns(int depth, int outSize)
