@@ -5,7 +5,7 @@ using Mote.Kernels.Pooling;
 namespace Mote.Kernels.Tests;
 
 /// <summary>
-/// The N-D and strided helpers the neural-network operators add (Im2ColNd, Col2ImNd, Im2ColStride2,
+/// The helpers the neural-network operators add (Im2ColRows, Im2ColNd, Col2ImNd,
 /// PoolNdReference) against the 2-D kernels they generalise, on guarded memory.
 /// </summary>
 public class NeuralNetKernelTests
@@ -52,22 +52,26 @@ public class NeuralNetKernelTests
 
     [Theory]
     [MemberData(nameof(GeometryIndices))]
-    public void Im2ColStride2MatchesIm2Col(int index)
+    public void Im2ColRowsMatchesIm2Col(int index)
     {
-        var g = (int[])ConvolutionTests.Geometries[index].Clone();
-        g[5] = 2; // horizontal stride 2
-        var w = Geometry(g);
-        const int channels = 2;
-        using var image = GuardedBuffer.From(Values(channels * w.InputSize, index + 100));
-        int rows = channels * w.KernelSize;
-        foreach (var (start, count) in Windows(w.OutputSize))
+        // Each geometry as listed, and with horizontal stride 2 (the vector gather).
+        foreach (int sw in new[] { ConvolutionTests.Geometries[index][5], 2 })
         {
-            var expected = new float[rows * count];
-            Im2Col.Build(image.Span, channels, in w, start, count, expected, count);
-            using var actual = new GuardedBuffer(rows * count);
-            actual.Span.Fill(float.NaN);
-            Im2ColStride2.Build(image.Span, channels, in w, start, count, actual.Span, count);
-            Assert.Equal(expected, actual.Span.ToArray());
+            var g = (int[])ConvolutionTests.Geometries[index].Clone();
+            g[5] = sw;
+            var w = Geometry(g);
+            const int channels = 2;
+            using var image = GuardedBuffer.From(Values(channels * w.InputSize, index + 100));
+            int rows = channels * w.KernelSize;
+            foreach (var (start, count) in Windows(w.OutputSize))
+            {
+                var expected = new float[rows * count];
+                Im2Col.Build(image.Span, channels, in w, start, count, expected, count);
+                using var actual = new GuardedBuffer(rows * count);
+                actual.Span.Fill(float.NaN);
+                Im2ColRows.Build(image.Span, channels, in w, start, count, actual.Span, count);
+                Assert.Equal(expected, actual.Span.ToArray());
+            }
         }
     }
 
@@ -80,7 +84,7 @@ public class NeuralNetKernelTests
             using var src = GuardedBuffer.From(Values(Math.Max(0, 2 * n - 1), n));
             var dst = new float[n];
             fixed (float* d = dst)
-                Im2ColStride2.GatherEven(src.Pointer, d, n);
+                Im2ColRows.GatherEven(src.Pointer, d, n);
             for (int i = 0; i < n; i++)
                 Assert.Equal(src.Span[2 * i], dst[i]);
         }

@@ -12,7 +12,7 @@ internal enum ColumnSource
 {
     /// <summary>1×1, stride 1, no padding: the input channels themselves are the rows of B.</summary>
     Pointwise,
-    /// <summary>A window of the 2-D im2col matrix (<see cref="Im2Col"/>, or <see cref="Im2ColStride2"/> for horizontal stride 2).</summary>
+    /// <summary>A window of the 2-D im2col matrix (built by <see cref="Im2ColRows"/>).</summary>
     Im2Col2D,
     /// <summary>A window of the N-D im2col matrix (<see cref="Im2ColNd"/>).</summary>
     Im2ColNd,
@@ -127,7 +127,7 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
                 ldb = a.InSize;
                 break;
             case ColumnSource.Im2Col2D:
-                Im2ColStride2.Build(new ReadOnlySpan<float>(x, a.GroupInputs * a.InSize), a.GroupInputs, in a.Window, start, count,
+                Im2ColRows.Build(new ReadOnlySpan<float>(x, a.GroupInputs * a.InSize), a.GroupInputs, in a.Window, start, count,
                     new Span<float>(columns, Extent(k, a.LdColumns, count)), a.LdColumns);
                 b = columns;
                 ldb = a.LdColumns;
