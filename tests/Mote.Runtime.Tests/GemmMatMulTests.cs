@@ -147,6 +147,87 @@ public class GemmMatMulTests
         Assert.ThrowsAny<MoteException>(() => NnRunner.Single(OpType.MatMul, [new(NnRunner.RandomTensor(1, 2, 3, 4)), new(NnRunner.RandomTensor(2, 3, 4, 6))]));
     }
 
+    [Theory]
+    [InlineData(new[] { 2, 3, 4 }, new[] { 4, 5 })]
+    [InlineData(new[] { 2, 1, 3, 4 }, new[] { 3, 4, 2 })]
+    [InlineData(new[] { 4 }, new[] { 4, 3 })]
+    [InlineData(new[] { 3, 4 }, new[] { 4 })]
+    public void MatMulOfDoublesAndIntegers(int[] aShape, int[] bShape)
+    {
+        var af = NnRunner.Random(aShape.Aggregate(1, (p, d) => p * d), 11, 50f);
+        var bf = NnRunner.Random(bShape.Aggregate(1, (p, d) => p * d), 12, 50f);
+        var (expected, yShape) = MatMulReference(af, aShape, bf, bShape);
+
+        var yd = NnRunner.Run(OpType.MatMul, [new(Tensor.FromArray(af.Select(v => (double)v).ToArray(), aShape)), new(Tensor.FromArray(bf.Select(v => (double)v).ToArray(), bShape), true)], 1, [], alsoFolded: true)[0];
+        Assert.Equal(DataType.Float64, yd.Type);
+        Assert.Equal(yShape, yd.Shape.ToArray());
+        var ydv = yd.ToArray<double>();
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(ydv[i] - expected[i]) <= 1e-3 * (1 + Math.Abs(expected[i])), $"f64 element {i}: {ydv[i]} vs {expected[i]}");
+
+        // Integers: exact, wrapping like NumPy's fixed-width arithmetic.
+        long[] al = af.Select(v => (long)v * 1_000_003).ToArray(), bl = bf.Select(v => (long)v).ToArray();
+        var (exactL, _) = IntegerReference(al, aShape, bl, bShape);
+        var yl = NnRunner.Run(OpType.MatMul, [new(Tensor.FromArray(al, aShape)), new(Tensor.FromArray(bl, bShape))], 1, [], alsoFolded: true)[0];
+        Assert.Equal(exactL, yl.ToArray<long>());
+        int[] ai = af.Select(v => (int)v).ToArray(), bi = bf.Select(v => (int)v).ToArray();
+        var (exactI, _) = IntegerReference(ai.Select(v => (long)v).ToArray(), aShape, bi.Select(v => (long)v).ToArray(), bShape);
+        var yi = NnRunner.Run(OpType.MatMul, [new(Tensor.FromArray(ai, aShape)), new(Tensor.FromArray(bi, bShape), true)], 1, [])[0];
+        Assert.Equal(exactI.Select(v => (int)v).ToArray(), yi.ToArray<int>());
+    }
+
+    [Fact]
+    public void GemmOfDoubles()
+    {
+        int m = 5, k = 7, n = 6;
+        var a = NnRunner.Random(m * k, 21).Select(v => (double)v).ToArray();
+        var b = NnRunner.Random(k * n, 22).Select(v => (double)v).ToArray();
+        var c = NnRunner.Random(n, 23).Select(v => (double)v).ToArray();
+        var y = NnRunner.Run(OpType.Gemm, [new(Tensor.FromArray(a, k, m)), new(Tensor.FromArray(b, n, k), true), new(Tensor.FromArray(c, n), true)], 1,
+            [AttributeDef.FromInt("transA", 1), AttributeDef.FromInt("transB", 1), AttributeDef.FromFloat("alpha", 0.5f), AttributeDef.FromFloat("beta", 2f)], alsoFolded: true)[0];
+        var yv = y.ToArray<double>();
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < k; p++)
+                    s += a[p * m + i] * b[j * k + p];
+                double e = 0.5 * s + 2 * c[j];
+                Assert.True(Math.Abs(yv[i * n + j] - e) <= 1e-12 * (1 + Math.Abs(e)), $"({i},{j}): {yv[i * n + j]} vs {e}");
+            }
+    }
+
+    /// <summary>NumPy matmul of integers in long arithmetic.</summary>
+    private static (long[] Y, int[] Shape) IntegerReference(long[] a, int[] aShape, long[] b, int[] bShape)
+    {
+        int[] a2 = aShape.Length == 1 ? [1, aShape[0]] : aShape, b2 = bShape.Length == 1 ? [bShape[0], 1] : bShape;
+        int m = a2[^2], k = a2[^1], n = b2[^1];
+        int r = Math.Max(a2.Length, b2.Length) - 2;
+        int[] Pad(int[] s) => [.. Enumerable.Repeat(1, r - (s.Length - 2)), .. s[..^2]];
+        int[] ab = Pad(a2), bb = Pad(b2);
+        int[] batch = ab.Zip(bb, Math.Max).ToArray();
+        var y = new long[batch.Aggregate(1, (p, d) => p * d) * m * n];
+        int t = 0;
+        foreach (var idx in r == 0 ? [Array.Empty<int>()] : Nd.All(batch))
+        {
+            int ai = Nd.Offset(idx.Select((v, i) => ab[i] == 1 ? 0 : v).ToArray(), ab);
+            int bi = Nd.Offset(idx.Select((v, i) => bb[i] == 1 ? 0 : v).ToArray(), bb);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    long s = 0;
+                    for (int p = 0; p < k; p++)
+                        s += a[ai * m * k + i * k + p] * b[bi * k * n + p * n + j];
+                    y[(t * m + i) * n + j] = s;
+                }
+            t++;
+        }
+        var shape = new List<int>(batch);
+        if (aShape.Length > 1) shape.Add(m);
+        if (bShape.Length > 1) shape.Add(n);
+        return (y, [.. shape]);
+    }
+
     /// <summary>NumPy matmul: 1-D promotion, broadcast batch dimensions, sums in double.</summary>
     internal static (float[] Y, int[] Shape) MatMulReference(float[] a, int[] aShape, float[] b, int[] bShape)
     {

@@ -12,7 +12,7 @@ internal enum ColumnSource
 {
     /// <summary>1×1, stride 1, no padding: the input channels themselves are the rows of B.</summary>
     Pointwise,
-    /// <summary>A window of the 2-D im2col matrix (<see cref="Im2Col"/>).</summary>
+    /// <summary>A window of the 2-D im2col matrix (built by <see cref="Im2ColRows"/>).</summary>
     Im2Col2D,
     /// <summary>A window of the N-D im2col matrix (<see cref="Im2ColNd"/>).</summary>
     Im2ColNd,
@@ -61,8 +61,8 @@ internal unsafe struct ConvGemmArgs
 /// </remarks>
 internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
 {
-    /// <summary>Floats per column window buffer (256 KB: it shares L2 with the packed weights).</summary>
-    public const int ColumnBudget = 1 << 16;
+    /// <summary>Floats per column window buffer (512 KB: it shares L2 with the packed weights).</summary>
+    public const int ColumnBudget = 1 << 17;
 
     /// <summary>Output pixels per window for a GEMM of depth <paramref name="depth"/>.</summary>
     public int WindowColumns(int depth, int outSize)
@@ -127,7 +127,7 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
                 ldb = a.InSize;
                 break;
             case ColumnSource.Im2Col2D:
-                Im2Col.Build(new ReadOnlySpan<float>(x, a.GroupInputs * a.InSize), a.GroupInputs, in a.Window, start, count,
+                Im2ColRows.Build(new ReadOnlySpan<float>(x, a.GroupInputs * a.InSize), a.GroupInputs, in a.Window, start, count,
                     new Span<float>(columns, Extent(k, a.LdColumns, count)), a.LdColumns);
                 b = columns;
                 ldb = a.LdColumns;

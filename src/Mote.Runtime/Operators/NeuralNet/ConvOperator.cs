@@ -107,6 +107,20 @@ internal sealed unsafe class ConvOperator : Operator
         }
     }
 
+    /// <summary>Which kernel path a convolution of these shapes takes (diagnostics and tests).</summary>
+    internal ConvPath PathFor(int[] x, int[] w)
+    {
+        if (IsDepthwise(w))
+            return ConvPath.Depthwise;
+        Span<int> storage = stackalloc int[7 * (x.Length - 2)];
+        return Describe(x, w, storage, out _).Source switch
+        {
+            ColumnSource.Pointwise => ConvPath.Pointwise,
+            ColumnSource.Im2Col2D => ConvPath.Im2Col2D,
+            _ => ConvPath.Im2ColNd,
+        };
+    }
+
     // group = C with one input channel per group: each output channel reads one input plane.
     private bool IsDepthwise(int[] w) => _group > 1 && w[1] == 1 && w.Length <= 4;
 
@@ -165,4 +179,17 @@ internal sealed unsafe class ConvOperator : Operator
             ys.Slice(i * plane, plane).Fill(bias.IsNone ? 0f : bias.Span<float>()[i % m]);
         ctx.Kernels.Activation.Apply(_activation, ys);
     }
+}
+
+/// <summary>The kernel path of a convolution.</summary>
+internal enum ConvPath
+{
+    /// <summary>The depthwise kernel (group = C, one input channel per group).</summary>
+    Depthwise,
+    /// <summary>1×1, stride 1, unpadded: GEMM on the input itself.</summary>
+    Pointwise,
+    /// <summary>2-D (or 1-D) im2col windows + GEMM.</summary>
+    Im2Col2D,
+    /// <summary>N-D im2col windows + GEMM.</summary>
+    Im2ColNd,
 }

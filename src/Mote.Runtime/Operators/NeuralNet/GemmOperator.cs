@@ -1,11 +1,13 @@
 using Mote.Format;
 using Mote.Kernels;
 using Mote.Kernels.Gemm;
+using Mote.Kernels.NeuralNet;
+using Mote.Runtime.Execution;
 
 namespace Mote.Runtime.Operators.NeuralNet;
 
 /// <summary>
-/// ONNX Gemm in f32: <c>Y = act(alpha·op(A)·op(B) + beta·C)</c> with A, B 2-D (transA/transB) and C
+/// ONNX Gemm (f32 on the SGEMM kernels, f64 on a scalar reference): <c>Y = act(alpha·op(A)·op(B) + beta·C)</c> with A, B 2-D (transA/transB) and C
 /// broadcast to [M, N] (scalar, [N], [1, N], [M, 1], [M, N]), plus a fused activation
 /// (<see cref="FusedActivation"/>). A constant B (a fully connected layer's weights) is packed at load, a
 /// constant A likewise when B is not constant.
@@ -47,8 +49,10 @@ internal sealed unsafe class GemmOperator : Operator
 
     public override void InferShapes(ShapeContext ctx)
     {
-        ctx.ExpectType(0, "A", DataType.Float32);
-        ctx.ExpectType(1, "B", DataType.Float32);
+        ctx.ExpectType(0, "A", DataType.Float32, DataType.Float64);
+        ctx.ExpectType(1, "B", ctx.InputType(0));
+        if (ctx.InputType(0) != DataType.Float32 && !_activation.IsNone)
+            throw new MoteNotSupportedException($"a fused activation needs f32, not {ctx.InputType(0).ShortName()}");
         var a = ctx.InputShape(0);
         var b = ctx.InputShape(1);
         if (a.Length != 2 || b.Length != 2)
@@ -58,7 +62,7 @@ internal sealed unsafe class GemmOperator : Operator
             throw new MoteShapeException($"op(A) {ShapeMath.Format(a)} (transA={_transA}) and op(B) {ShapeMath.Format(b)} (transB={_transB}) disagree on K");
         if (ctx.HasInput(2))
         {
-            ctx.ExpectType(2, "C", DataType.Float32);
+            ctx.ExpectType(2, "C", ctx.InputType(0));
             var c = ctx.InputShape(2);
             var (cm, cn) = BroadcastRows(c, m, n);
             if (c.Length > 2 || (cm != 1 && cm != m) || (cn != 1 && cn != n))
@@ -66,7 +70,7 @@ internal sealed unsafe class GemmOperator : Operator
             if (!IsFull(cm, cn, m, n))
                 ctx.RequestScratch((long)Math.Max(m, n) * sizeof(float));
         }
-        ctx.SetOutput(0, DataType.Float32, [m, n]);
+        ctx.SetOutput(0, ctx.InputType(0), [m, n]);
     }
 
     public override void Execute(in NodeContext ctx)
@@ -78,6 +82,11 @@ internal sealed unsafe class GemmOperator : Operator
         var (m, k, n) = Sizes(a.Shape, b.Shape);
         if (m == 0 || n == 0)
             return;
+        if (a.Type == DataType.Float64)
+        {
+            Reference(a, b, c, y, m, n, k);
+            return;
+        }
         var ys = y.Span<float>();
         float beta = 0f;
         var biasKind = GemmBiasKind.None;
@@ -119,6 +128,24 @@ internal sealed unsafe class GemmOperator : Operator
             sgemm.Gemm(_packedA, _transB, n, _alpha, b.Span<float>(), ldb, beta, ys, n, in epilogue, ctx.Pool);
         else
             sgemm.Gemm(_transA, _transB, m, n, k, _alpha, a.Span<float>(), lda, b.Span<float>(), ldb, beta, ys, n, in epilogue, ctx.Pool);
+    }
+
+    /// <summary>f64: Y = broadcast C, then Y = alpha·op(A)·op(B) + beta·Y with the scalar reference.</summary>
+    private void Reference(TensorValue a, TensorValue b, TensorValue c, TensorValue y, int m, int n, int k)
+    {
+        var ys = y.Span<double>();
+        double beta = 0;
+        if (!c.IsNone && _beta != 0f)
+        {
+            var (cm, cn) = BroadcastRows(c.Shape, m, n);
+            var cs = c.Span<double>();
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                    ys[i * n + j] = cs[(cm == 1 ? 0 : i) * cn + (cn == 1 ? 0 : j)];
+            beta = _beta;
+        }
+        MatrixProductReference.Multiply(m, n, k, (double)_alpha, a.Span<double>(), Math.Max(1, a.Shape[1]), _transA,
+            b.Span<double>(), Math.Max(1, b.Shape[1]), _transB, beta, ys, n);
     }
 
     private (int M, int K, int N) Sizes(int[] a, int[] b) =>

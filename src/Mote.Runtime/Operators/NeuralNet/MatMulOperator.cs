@@ -1,13 +1,17 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Mote.Format;
 using Mote.Kernels;
 using Mote.Kernels.Gemm;
+using Mote.Kernels.NeuralNet;
 using Mote.Kernels.Threading;
+using Mote.Runtime.Execution;
 
 namespace Mote.Runtime.Operators.NeuralNet;
 
 /// <summary>
-/// ONNX MatMul in f32 with NumPy semantics: a 1-D A is a row [1, K] and a 1-D B a column [K, 1] (the added
+/// ONNX MatMul with NumPy semantics (f32 on the SGEMM kernels; f64, int32, int64, uint32, uint64 on a scalar
+/// reference): a 1-D A is a row [1, K] and a 1-D B a column [K, 1] (the added
 /// dimension is dropped from the result); leading (batch) dimensions broadcast. A constant B is packed at load.
 /// </summary>
 /// <remarks>
@@ -19,6 +23,8 @@ namespace Mote.Runtime.Operators.NeuralNet;
 internal sealed unsafe class MatMulOperator : Operator
 {
     private const int MaxRank = 16;
+
+    private static readonly DataType[] Types = [DataType.Float32, DataType.Float64, DataType.Int32, DataType.Int64, DataType.UInt32, DataType.UInt64];
 
     private readonly SgemmKernel _sgemm;
     private readonly SgemmPackedB[]? _packedB;
@@ -43,8 +49,10 @@ internal sealed unsafe class MatMulOperator : Operator
 
     public override void InferShapes(ShapeContext ctx)
     {
-        ctx.ExpectType(0, "A", DataType.Float32);
-        ctx.ExpectType(1, "B", DataType.Float32);
+        ctx.ExpectType(0, "A", Types);
+        ctx.ExpectType(1, "B", ctx.InputType(0));
+        if (ctx.InputType(0) != DataType.Float32 && !_activation.IsNone)
+            throw new MoteNotSupportedException($"a fused activation needs f32, not {ctx.InputType(0).ShortName()}");
         var a = ctx.InputShape(0);
         var b = ctx.InputShape(1);
         if (a.Length == 0 || b.Length == 0)
@@ -70,7 +78,7 @@ internal sealed unsafe class MatMulOperator : Operator
             y.Add(a[^2]);
         if (b.Length > 1)
             y.Add(b[^1]);
-        ctx.SetOutput(0, DataType.Float32, [.. y]);
+        ctx.SetOutput(0, ctx.InputType(0), [.. y]);
     }
 
     public override void Execute(in NodeContext ctx)
@@ -108,6 +116,18 @@ internal sealed unsafe class MatMulOperator : Operator
         args.BStrides = bStrides;
         args.Count = checked((int)count);
 
+        if (a.Type != DataType.Float32)
+        {
+            switch (a.Type)
+            {
+                case DataType.Float64: Reference<double>(in args, a, b, y); break;
+                case DataType.Int32: Reference<int>(in args, a, b, y); break;
+                case DataType.Int64: Reference<long>(in args, a, b, y); break;
+                case DataType.UInt32: Reference<uint>(in args, a, b, y); break;
+                default: Reference<ulong>(in args, a, b, y); break;
+            }
+            return;
+        }
         if (bCount == 1)
         {
             // One B for every batch: A's batches are consecutive rows of one tall matrix.
@@ -137,15 +157,7 @@ internal sealed unsafe class MatMulOperator : Operator
     /// <summary>Output batch <paramref name="t"/>: Y[t] = act(A[a(t)]·B[b(t)]).</summary>
     private void Product(in Batches g, int t, KernelThreadPool? pool)
     {
-        long ai = 0, bi = 0;
-        int rem = t;
-        for (int i = g.Rank - 1; i >= 0 && g.Count > 1; i--)
-        {
-            int idx = rem % g.Dims[i];
-            rem /= g.Dims[i];
-            ai += idx * g.AStrides[i];
-            bi += idx * g.BStrides[i];
-        }
+        var (ai, bi) = Operands(in g, t);
         int m = g.M, n = g.N, k = g.K;
         long aSize = (long)g.M * k, bSize = (long)k * n, ySize = (long)m * n;
         var a = new ReadOnlySpan<float>(g.A + ai * aSize, checked((int)aSize));
@@ -155,6 +167,36 @@ internal sealed unsafe class MatMulOperator : Operator
             _sgemm.Gemm(false, m, 1f, a, Math.Max(1, k), _packedB[bi], 0f, y, n, in epilogue, pool);
         else
             _sgemm.Gemm(false, false, m, n, k, 1f, a, Math.Max(1, k), new ReadOnlySpan<float>(g.B + bi * bSize, checked((int)bSize)), Math.Max(1, n), 0f, y, n, in epilogue, pool);
+    }
+
+    // Matrix indices of A and B (0 along broadcast dimensions) for output batch t.
+    private static (long A, long B) Operands(in Batches g, int t)
+    {
+        long ai = 0, bi = 0;
+        int rem = t;
+        for (int i = g.Rank - 1; i >= 0 && g.Count > 1; i--)
+        {
+            int idx = rem % g.Dims[i];
+            rem /= g.Dims[i];
+            ai += idx * g.AStrides[i];
+            bi += idx * g.BStrides[i];
+        }
+        return (ai, bi);
+    }
+
+    /// <summary>Every batch with the scalar reference (f64, integers).</summary>
+    private static void Reference<T>(in Batches g, TensorValue a, TensorValue b, TensorValue y) where T : unmanaged, INumber<T>
+    {
+        var av = a.Span<T>();
+        var bv = b.Span<T>();
+        var yv = y.Span<T>();
+        int m = g.M, n = g.N, k = g.K;
+        for (int t = 0; t < g.Count; t++)
+        {
+            var (ai, bi) = Operands(in g, t);
+            MatrixProductReference.Multiply(m, n, k, T.One, av.Slice((int)(ai * m * k), m * k), k, false,
+                bv.Slice((int)(bi * k * n), k * n), n, false, T.Zero, yv.Slice(t * m * n, m * n), n);
+        }
     }
 
     private struct Batches
