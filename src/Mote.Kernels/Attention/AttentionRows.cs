@@ -16,7 +16,7 @@ internal static unsafe class AttentionRows
         int t = row.Length;
         Snapshot(in a, AttentionScoreStage.Product, b, h, q, row);
         if (a.Softcap > 0)
-            UnaryF32.Apply(new SoftcapFn(a.Softcap), row, row, width);
+            UnaryF32.Apply(new ScaledTanhFn(a.Softcap, 1 / a.Softcap), row, row, width);
         Snapshot(in a, AttentionScoreStage.Softcapped, b, h, q, row);
 
         if (a.MaskKind != AttentionMaskKind.None)

@@ -9,7 +9,7 @@ public class UnaryF32Tests
     public static TheoryData<string> Functions => new()
     {
         "Relu", "LeakyRelu", "Clip", "ClipInverted", "HardSigmoid", "HardSwish", "ThresholdedRelu", "Shrink", "Softsign", "Affine", "Scale", "Offset",
-        "Exp", "Tanh", "Sigmoid", "Swish", "Elu", "Selu", "Celu", "Softplus", "Mish", "Erf", "Gelu", "GeluTanh",
+        "Exp", "Tanh", "Sigmoid", "Swish", "Elu", "Selu", "Celu", "Softplus", "Mish", "Erf", "Gelu", "GeluTanh", "ScaledTanh",
     };
 
     [Theory]
@@ -42,6 +42,7 @@ public class UnaryF32Tests
             case "Erf": Check(new ErfFn(), FmaSlack.Ulps(4, 8)); break;
             case "Gelu": Check(new GeluFn(), 6, 1e-6f); break;
             case "GeluTanh": Check(new GeluTanhFn(), 4, 1e-7f); break;
+            case "ScaledTanh": Check(new ScaledTanhFn(1.7159f, 0.6667f), FmaSlack.Ulps(5, 8)); break;
             default: throw new ArgumentException(name);
         }
     }

@@ -1,9 +1,7 @@
 using System.Runtime.Intrinsics;
-using Mote.Kernels.Elementwise;
+namespace Mote.Kernels.Elementwise;
 
-namespace Mote.Kernels.Recurrent;
-
-/// <summary>ScaledTanh (a recurrent-cell activation): alpha·tanh(beta·x), through the vector <see cref="TanhF32"/>.</summary>
+/// <summary>alpha·tanh(beta·x), through the vector <see cref="TanhF32"/>: the recurrent cells' ScaledTanh and the attention soft cap c·tanh(x/c).</summary>
 /// <param name="alpha">Output scale.</param>
 /// <param name="beta">Input scale.</param>
 public readonly struct ScaledTanhFn(float alpha, float beta) : IUnaryOperatorF32, IUnaryOperatorF64
