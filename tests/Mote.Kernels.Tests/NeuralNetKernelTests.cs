@@ -111,6 +111,35 @@ public class NeuralNetKernelTests
     }
 
     [Theory]
+    [InlineData(1, 1, 1, 1, 1, 1)]
+    [InlineData(4, 5, 2, 2, 0, 0)]
+    [InlineData(7, 13, 2, 2, 1, 1)]   // output padding: one extra row and column that no window covers
+    [InlineData(3, 37, 2, 2, 0, 0)]
+    [InlineData(5, 6, 3, 3, 0, 2)]
+    [InlineData(4, 9, 1, 4, 0, 0)]
+    public void Col2ImTiledMatchesCol2Im(int h, int w, int k0, int k1, int extraRows, int extraColumns)
+    {
+        // The forward window of a ConvTranspose with kernel = stride: its input is the (h·k0 + extra) × (w·k1 + extra) output.
+        var win = new Window2D
+        {
+            InputHeight = h * k0 + extraRows, InputWidth = w * k1 + extraColumns, OutputHeight = h, OutputWidth = w,
+            KernelHeight = k0, KernelWidth = k1, StrideHeight = k0, StrideWidth = k1, DilationHeight = 1, DilationWidth = 1,
+        };
+        Assert.True(Col2ImTiled.Fits(in win));
+        const int channels = 3;
+        int rows = channels * win.KernelSize;
+        var expected = Values(channels * win.InputSize, 5);
+        var actual = (float[])expected.Clone();
+        foreach (var (start, count) in Windows(win.OutputSize))
+        {
+            using var cols = GuardedBuffer.From(Values(rows * count, start + 3));
+            Col2Im.Accumulate(cols.Span, count, channels, in win, start, count, expected);
+            Col2ImTiled.Accumulate(cols.Span, count, channels, in win, start, count, actual);
+        }
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
     [MemberData(nameof(GeometryIndices))]
     public void PoolNdReferenceMatchesThe2DReference(int index)
     {

@@ -20,6 +20,8 @@ internal unsafe struct ConvTransposeArgs
     public int WindowColumns, LdColumns;
     /// <summary>Use <see cref="Col2ImNd"/> (rank 3+, or negative pads) instead of the 2-D <see cref="Col2Im"/>.</summary>
     public bool Nd;
+    /// <summary>The window tiles the output (kernel = stride, no dilation or padding): <see cref="Col2ImTiled"/>.</summary>
+    public bool Tiled;
     /// <summary>The forward convolution's window: its input is this node's output.</summary>
     public Window2D Window;
     /// <summary>For <see cref="Nd"/>: 7 × <see cref="Rank"/> ints (forward input = our output, forward output = our input, kernel, strides, dilations, pad begin, pad end).</summary>
@@ -139,6 +141,8 @@ internal sealed unsafe class ConvTransposeGemm(SgemmKernel sgemm, ActivationKern
             var image = new Span<float>(Image + (long)first * a.OutSize, channels * a.OutSize);
             if (a.Nd)
                 Col2ImNd.Accumulate(cols, a.LdColumns, channels, a.WindowNd(), Start, Count, image);
+            else if (a.Tiled)
+                Col2ImTiled.Accumulate(cols, a.LdColumns, channels, in a.Window, Start, Count, image);
             else
                 Col2Im.Accumulate(cols, a.LdColumns, channels, in a.Window, Start, Count, image);
         }

@@ -185,6 +185,7 @@ internal sealed unsafe class ConvTransposeOperator : Operator
             padEnd.CopyTo(g.PadEnd);
             input.CopyTo(g.Output);
             a.Window = g.To2D(output, kernel);
+            a.Tiled = Mote.Kernels.NeuralNet.Col2ImTiled.Fits(in a.Window);
         }
         a.WindowColumns = _gemm.WindowColumns(a.Rows, inSize);
         a.LdColumns = ConvGemm.LdColumns(a.WindowColumns);
