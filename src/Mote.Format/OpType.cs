@@ -406,4 +406,8 @@ public enum OpType : ushort
     Where = 197,
     /// <summary>ONNX <c>Xor</c>.</summary>
     Xor = 198,
+    /// <summary>ONNX <c>BitCast</c> (opset 26).</summary>
+    BitCast = 199,
+    /// <summary>ONNX <c>CumProd</c> (opset 26).</summary>
+    CumProd = 200,
 }

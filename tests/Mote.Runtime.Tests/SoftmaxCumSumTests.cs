@@ -4,7 +4,7 @@ using static Mote.Runtime.Tests.ScalarReference;
 
 namespace Mote.Runtime.Tests;
 
-/// <summary>Softmax, LogSoftmax, Hardmax and CumSum against double-precision references.</summary>
+/// <summary>Softmax, LogSoftmax, Hardmax, CumSum and CumProd against double-precision references.</summary>
 public class SoftmaxCumSumTests
 {
     private static double[] SoftmaxReference(float[] x, int[] shape, int axis, bool log)
@@ -81,9 +81,12 @@ public class SoftmaxCumSumTests
         Assert.Throws<MoteNotSupportedException>(() => NodeHarness.Run(OpType.Softmax, [Tensor.FromArray(new int[3], 3)], false));
     }
 
-    [Fact]
-    public void CumSumAllModes()
+    [Theory]
+    [InlineData(OpType.CumSum)]
+    [InlineData(OpType.CumProd)]
+    public void CumulativeAllModes(OpType op)
     {
+        bool product = op == OpType.CumProd;
         int[] shape = [2, 3, 4];
         var x = Floats(24, 5, -3, 3);
         for (int axis = -3; axis < 3; axis++)
@@ -91,25 +94,28 @@ public class SoftmaxCumSumTests
                 foreach (bool reverse in new[] { false, true })
                 {
                     int a = (axis + 3) % 3;
-                    var y = NodeHarness.RunBoth(OpType.CumSum, [Tensor.FromArray(x, shape), Tensor.Scalar((long)axis)], 1,
+                    var y = NodeHarness.RunBoth(op, [Tensor.FromArray(x, shape), Tensor.Scalar((long)axis)], 1,
                         [Int("exclusive", exclusive ? 1 : 0), Int("reverse", reverse ? 1 : 0)])[0].ToArray<float>();
                     int n = shape[a], inner = shape.Skip(a + 1).Aggregate(1, (p, q) => p * q);
                     var want = new double[24];
                     for (int i = 0; i < 24; i++)
                     {
                         int k = i / inner % n, start = i - k * inner;
-                        double s = 0;
+                        double s = product ? 1 : 0;
                         for (int j = 0; j < n; j++)
                         {
                             bool take = reverse ? (exclusive ? j > k : j >= k) : (exclusive ? j < k : j <= k);
                             if (take)
-                                s += x[start + j * inner];
+                                s = product ? s * x[start + j * inner] : s + x[start + j * inner];
                         }
                         want[i] = s;
                     }
-                    AssertClose(y, want, 1e-6, 1e-6, $"CumSum axis {axis} exclusive {exclusive} reverse {reverse}");
+                    AssertClose(y, want, 1e-6, 1e-6, $"{op} axis {axis} exclusive {exclusive} reverse {reverse}");
                 }
-        Assert.Equal([1, 3, 6, int.MinValue + 5], NodeHarness.RunOne(OpType.CumSum, Tensor.FromArray(new[] { 1, 2, 3, int.MaxValue }, 4), Tensor.FromArray(new[] { 0 }, 1)).ToArray<int>());
-        Assert.Throws<MoteShapeException>(() => NodeHarness.Run(OpType.CumSum, [Tensor.FromArray(new float[3], 3), Tensor.Scalar(1L)], true));
+        // Integers wrap.
+        int[] ints = [1, 2, 3, int.MaxValue];
+        int[] wrapped = product ? [1, 2, 6, unchecked(6 * int.MaxValue)] : [1, 3, 6, int.MinValue + 5];
+        Assert.Equal(wrapped, NodeHarness.RunOne(op, Tensor.FromArray(ints, 4), Tensor.FromArray(new[] { 0 }, 1)).ToArray<int>());
+        Assert.Throws<MoteShapeException>(() => NodeHarness.Run(op, [Tensor.FromArray(new float[3], 3), Tensor.Scalar(1L)], true));
     }
 }

@@ -43,6 +43,7 @@ internal static partial class OperatorRegistry
         d[OpType.IsNaN] = (n, _) => new FloatClassOperator(n);
         d[OpType.IsInf] = (n, _) => new FloatClassOperator(n);
         d[OpType.Cast] = (n, b) => new CastOperator(n, b);
+        d[OpType.BitCast] = (n, b) => new BitCastOperator(n, b);
         d[OpType.CastLike] = (n, b) => new CastOperator(n, b);
 
         // Activations: vectorized f32 kernels (Mote.Kernels.Elementwise), scalar f64.
@@ -96,7 +97,8 @@ internal static partial class OperatorRegistry
         d[OpType.Softmax] = (n, _) => new SoftmaxOperator(n);
         d[OpType.LogSoftmax] = (n, _) => new SoftmaxOperator(n);
         d[OpType.Hardmax] = (n, _) => new SoftmaxOperator(n);
-        d[OpType.CumSum] = (n, _) => new CumSumOperator(n);
+        d[OpType.CumSum] = (n, _) => new CumulativeOperator(n);
+        d[OpType.CumProd] = (n, _) => new CumulativeOperator(n);
 
         // Reductions.
         d[OpType.ReduceSum] = (n, _) => new ReduceOperator(n, ReduceKind.Sum);

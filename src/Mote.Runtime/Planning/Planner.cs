@@ -228,7 +228,7 @@ internal static class Planner
             {
                 Root[node.Outputs[0]] = Root[node.Inputs[0]];
                 if (Known[node.Inputs[0]] is { } kv)
-                    Known[node.Outputs[0]] = new TensorValue(kv.Type, Shapes[node.Outputs[0]]!, kv.Data);
+                    Known[node.Outputs[0]] = new TensorValue(Types[node.Outputs[0]], Shapes[node.Outputs[0]]!, kv.Data);
                 return;
             }
             Steps.Add(ni);
