@@ -55,6 +55,27 @@ public sealed class CliTests : IDisposable
         Assert.True(b.RootElement.GetProperty("onnxruntime").GetProperty("p50_ms").GetDouble() > 0);
     }
 
+    public static TheoryData<string, string[]> FetchedModels() => new()
+    {
+        // A detector's scores on noise are all near zero: that passes through the absolute tolerance.
+        { "ocr-models/assets/ch_PP-OCRv4_det_infer.onnx", ["--dim", "p2o.DynamicDimension.0=1", "--dim", "p2o.DynamicDimension.1=96", "--dim", "p2o.DynamicDimension.2=160"] },
+        { "ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx", ["--dim", "p2o.DynamicDimension.0=2", "--dim", "p2o.DynamicDimension.1=200"] },
+        { "ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx", ["--dim", "p2o.DynamicDimension.0=3", "--dim", "p2o.DynamicDimension.1=48", "--dim", "p2o.DynamicDimension.2=192"] },
+        { "minilm/model.onnx", ["--dim", "batch=2", "--dim", "sequence=17"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(FetchedModels))]
+    public void VerifyAgreesOnTheOtherKindsOfModel(string model, string[] dims)
+    {
+        var verify = CliRunner.Run(["verify", Mote.Models.Tests.FetchedModels.File(model.Split('/')), .. dims]);
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+        // And it can fail: a tolerance no float computation meets.
+        var strict = CliRunner.Run(["verify", Mote.Models.Tests.FetchedModels.File(model.Split('/')), .. dims, "--tolerance", "0", "--min-cosine", "1.1", "--atol", "0"]);
+        Assert.True(strict.ExitCode != 0, strict.Stdout);
+        Assert.Contains("MISMATCH", strict.Stdout);
+    }
+
     [Fact]
     public void InfoCpuNamesTheChosenKernels()
     {

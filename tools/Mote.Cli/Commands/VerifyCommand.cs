@@ -25,10 +25,15 @@ internal static class VerifyCommand
             Description = "Smallest accepted cosine similarity per output.",
             DefaultValueFactory = _ => 0.9999,
         };
+        var atol = new Option<double>("--atol")
+        {
+            Description = "An output whose largest |mote - reference| is at most this passes whatever its scale (outputs that are all near zero, e.g. a detector's scores on noise).",
+            DefaultValueFactory = _ => 1e-6,
+        };
         var threads = CliOptions.Threads();
         var cmd = new Command("verify", "Run ONNX Runtime and Mote on the same inputs (random if none given) and compare every output.")
         {
-            onnx, mote, tolerance, minCosine, threads,
+            onnx, mote, tolerance, minCosine, atol, threads,
         };
         var inputs = new InputOptionSet(cmd, randomOption: false);
         CommandRunner.SetAction(cmd, parse =>
@@ -44,7 +49,8 @@ internal static class VerifyCommand
             }
             try
             {
-                return Verify(onnxPath, motePath, parse, inputs, parse.GetValue(threads), parse.GetValue(tolerance), parse.GetValue(minCosine));
+                var limits = new Limits(parse.GetValue(tolerance), parse.GetValue(minCosine), parse.GetValue(atol));
+                return Verify(onnxPath, motePath, temp is null, parse, inputs, parse.GetValue(threads), limits);
             }
             finally
             {
@@ -55,7 +61,9 @@ internal static class VerifyCommand
         return cmd;
     }
 
-    private static int Verify(string onnxPath, string motePath, ParseResult parse, InputOptionSet inputs, int threads, double tolerance, double minCosine)
+    private sealed record Limits(double Tolerance, double MinCosine, double Atol);
+
+    private static int Verify(string onnxPath, string motePath, bool userMote, ParseResult parse, InputOptionSet inputs, int threads, Limits limits)
     {
         using var model = MoteModel.Load(motePath);
         using var session = model.CreateSession(new SessionOptions { Threads = threads });
@@ -71,15 +79,18 @@ internal static class VerifyCommand
             var act = actual.FirstOrDefault(a => a.Name == exp.Name)?.Value
                 ?? throw new MoteException($"Mote produced no output named '{exp.Name}'");
             var c = Comparison.Of(act, exp.Value);
-            bool pass = c.ShapeMatches && c.MaxRel <= tolerance && c.Cosine >= minCosine;
+            bool pass = c.ShapeMatches && (c.MaxAbs <= limits.Atol || (c.MaxRel <= limits.Tolerance && c.Cosine >= limits.MinCosine));
             ok &= pass;
             table.AddRow(Markup.Escape(exp.Name), Markup.Escape(c.ShapeMatches ? exp.Value.ToString() : $"{act} vs {exp.Value}"),
                 Fmt(c.MaxAbs), Fmt(c.MaxRel), c.Cosine.ToString("F7", CultureInfo.InvariantCulture), pass ? "[green]ok[/]" : "[red]MISMATCH[/]");
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"tolerance: max rel err ≤ {tolerance:G3}, cosine ≥ {minCosine}");
+        AnsiConsole.MarkupLineInterpolated($"tolerance: max rel err ≤ {limits.Tolerance:G3} and cosine ≥ {limits.MinCosine}, or max abs err ≤ {limits.Atol:G3}");
         if (!ok)
-            Console.Error.WriteLine($"mote: error: {Path.GetFileName(motePath)} differs from ONNX Runtime on {Path.GetFileName(onnxPath)} beyond tolerance");
+        {
+            string what = userMote ? Path.GetFileName(motePath) : $"the conversion of {Path.GetFileName(onnxPath)}";
+            Console.Error.WriteLine($"mote: error: {what} differs from ONNX Runtime on {Path.GetFileName(onnxPath)} beyond tolerance");
+        }
         return ok ? CommandRunner.Ok : CommandRunner.Mismatch;
     }
 
