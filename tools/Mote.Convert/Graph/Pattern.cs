@@ -30,14 +30,15 @@ internal sealed class Pattern(GraphDef graph, GraphIndex index)
         Index.SoleReader(tensor, Graph) is { } r && r.Op == op ? r : null;
 
     /// <summary>
-    /// The only node of this graph with operator <paramref name="op"/> that reads <paramref name="tensor"/>
-    /// as its input <paramref name="input"/> (other readers may exist), or null.
+    /// The only node of this graph with one of the operators <paramref name="ops"/> that reads
+    /// <paramref name="tensor"/> (readers of other kinds may exist: <see cref="TryReplace"/> decides
+    /// whether they may go), or null.
     /// </summary>
-    public NodeDef? Reader(string tensor, OpType op, int input)
+    public NodeDef? Reader(string tensor, params ReadOnlySpan<OpType> ops)
     {
         NodeDef? found = null;
         foreach (var (g, n) in Index.ReaderNodes(tensor))
-            if (g == Graph && n.Op == op && n.Input(input) == tensor)
+            if (g == Graph && ops.Contains(n.Op))
             {
                 if (found is not null)
                     return null;

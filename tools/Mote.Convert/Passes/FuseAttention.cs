@@ -72,10 +72,10 @@ public sealed class FuseAttention : IGraphPass
 
         // Forward: MatMul(P, Vh) → Transpose [0,2,1,3] → Reshape to [B, S, H·dv].
         string probs = softmax.Outputs[0];
-        if (p.SoleReader(probs, OpType.MatMul) is not { } pv || pv.Input(0) != probs || Heads(pv.Input(1), [0, 2, 1, 3], p, nodes) is not { } v)
+        if (p.Reader(probs, OpType.MatMul) is not { } pv || pv.Input(0) != probs || Heads(pv.Input(1), [0, 2, 1, 3], p, nodes) is not { } v)
             return null;
-        if (p.SoleReader(pv.Outputs[0], OpType.Transpose) is not { } back || !HasPerm(back, [0, 2, 1, 3])
-            || p.Reader(back.Outputs[0], OpType.Reshape, 0) is not { } merge)
+        if (p.Reader(pv.Outputs[0], OpType.Transpose) is not { } back || !HasPerm(back, [0, 2, 1, 3])
+            || p.Reader(back.Outputs[0], OpType.Reshape) is not { } merge || merge.Input(0) != back.Outputs[0])
             return null;
         nodes.AddRange([pv, back, merge]);
 

@@ -94,17 +94,17 @@ public sealed class FuseGelu : IGraphPass
     private static (List<NodeDef> Nodes, NodeDef Fused)? Tail(string x, NodeDef f, List<NodeDef> nodes, Pattern p, string approximate)
     {
         string fx = f.Outputs[0];
-        if (p.SoleReader(fx, OpType.Add) is not { } plusOne || p.ConstantOperand(plusOne, 1) is not { } one || one.Other != fx)
+        if (p.Reader(fx, OpType.Add) is not { } plusOne || p.ConstantOperand(plusOne, 1) is not { } one || one.Other != fx)
             return null;
         string a = plusOne.Outputs[0];
-        if (p.Index.SoleReader(a, p.Graph) is not { Op: OpType.Mul } m1 || Pattern.Other(m1, a) is not { } other)
+        if (p.Reader(a, OpType.Mul) is not { } m1 || Pattern.Other(m1, a) is not { } other)
             return null;
         nodes.AddRange([plusOne, m1]);
         string y;
         if (other == x)
         {
             // Mul(Mul(x, a), ½)
-            if (p.Index.SoleReader(m1.Outputs[0], p.Graph) is not { } m2 || !Halves(m2, m1.Outputs[0], p))
+            if (p.Reader(m1.Outputs[0], OpType.Mul, OpType.Div) is not { } m2 || !Halves(m2, m1.Outputs[0], p))
                 return null;
             nodes.Add(m2);
             y = m2.Outputs[0];
@@ -112,7 +112,7 @@ public sealed class FuseGelu : IGraphPass
         else if (p.Scalar(other) == 0.5)
         {
             // Mul(Mul(a, ½), x)
-            if (p.SoleReader(m1.Outputs[0], OpType.Mul) is not { } m2 || Pattern.Other(m2, m1.Outputs[0]) != x)
+            if (p.Reader(m1.Outputs[0], OpType.Mul) is not { } m2 || Pattern.Other(m2, m1.Outputs[0]) != x)
                 return null;
             nodes.Add(m2);
             y = m2.Outputs[0];
