@@ -1,5 +1,6 @@
 using Microsoft.ML.Tokenizers;
 using Mote.Cli.Reference;
+using Mote.Format;
 using Mote.Runtime;
 using Xunit;
 
@@ -73,6 +74,18 @@ public sealed class MiniLmTests(MiniLmTests.Fixture fixture) : IClassFixture<Min
             new("attention_mask", Tensor.FromArray(mask, sentences.Length, len)),
             new("token_type_ids", Tensor.FromArray(new long[sentences.Length * len], sentences.Length, len)),
         ];
+    }
+
+    [Fact]
+    public void ConverterFusesLayerNormGeluAndAttention()
+    {
+        // 6 encoder layers: one attention block, one GELU and two layer norms each, plus the embeddings' layer norm.
+        var ops = fixture.Harness.OpCounts(fixture.OnnxPath);
+        Assert.Equal(6, ops.GetValueOrDefault(OpType.Attention));
+        Assert.Equal(6, ops.GetValueOrDefault(OpType.Gelu));
+        Assert.Equal(13, ops.GetValueOrDefault(OpType.LayerNormalization));
+        foreach (var gone in new[] { OpType.Erf, OpType.Softmax, OpType.ReduceMean, OpType.Sqrt, OpType.Pow, OpType.Div, OpType.Transpose, OpType.Reshape })
+            Assert.False(ops.ContainsKey(gone), $"{gone} is left in the converted model");
     }
 
     [Fact]

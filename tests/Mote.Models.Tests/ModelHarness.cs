@@ -13,6 +13,7 @@ public sealed class ModelHarness : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mote-models-").FullName;
     private readonly Dictionary<string, (MoteModel Model, OnnxRuntimeRunner Reference)> _loaded = [];
+    private readonly Dictionary<string, IReadOnlyList<KeyValuePair<OpType, int>>> _histograms = [];
     private readonly Lock _lock = new();
 
     /// <summary>The converted model and the ONNX Runtime reference for <paramref name="onnxPath"/> (cached).</summary>
@@ -23,11 +24,21 @@ public sealed class ModelHarness : IDisposable
             if (_loaded.TryGetValue(onnxPath, out var pair))
                 return pair;
             var motePath = Path.Combine(_dir, Path.GetFileNameWithoutExtension(onnxPath) + ".mote");
-            MoteWriter.Write(Converter.Convert(onnxPath).Model, motePath);
+            var converted = Converter.Convert(onnxPath);
+            _histograms[onnxPath] = converted.OpHistogram;
+            MoteWriter.Write(converted.Model, motePath);
             pair = (MoteModel.Load(motePath), new OnnxRuntimeRunner(onnxPath));
             _loaded[onnxPath] = pair;
             return pair;
         }
+    }
+
+    /// <summary>Nodes per operator of the converted <paramref name="onnxPath"/> (converting it first if needed).</summary>
+    public IReadOnlyDictionary<OpType, int> OpCounts(string onnxPath)
+    {
+        Load(onnxPath);
+        lock (_lock)
+            return _histograms[onnxPath].ToDictionary();
     }
 
     /// <summary>Runs both runtimes and returns (mote, reference) outputs by name.</summary>

@@ -10,6 +10,7 @@ internal sealed class GraphIndex
 {
     private readonly Dictionary<string, (GraphDef Graph, NodeDef Node)> _producer = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _readers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(GraphDef Graph, NodeDef Node)>> _readerNodes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _graphOutputs = new(StringComparer.Ordinal);
 
     public GraphIndex(ModelDef model)
@@ -26,7 +27,13 @@ internal sealed class GraphIndex
                         _producer[o] = (graph, node);
                 foreach (var i in node.Inputs)
                     if (i.Length > 0)
+                    {
                         _readers[i] = _readers.GetValueOrDefault(i) + 1;
+                        if (!_readerNodes.TryGetValue(i, out var list))
+                            _readerNodes[i] = list = [];
+                        if (list.Count == 0 || list[^1].Node != node)
+                            list.Add((graph, node));
+                    }
             }
         }
     }
@@ -49,6 +56,14 @@ internal sealed class GraphIndex
 
     /// <summary>How many node inputs (in any graph) read <paramref name="tensor"/>.</summary>
     public int Readers(string tensor) => _readers.GetValueOrDefault(tensor);
+
+    /// <summary>The distinct nodes (in any graph) reading <paramref name="tensor"/>, each once however many of its inputs name it.</summary>
+    public IReadOnlyList<(GraphDef Graph, NodeDef Node)> ReaderNodes(string tensor) =>
+        _readerNodes.TryGetValue(tensor, out var list) ? list : [];
+
+    /// <summary>The one node reading <paramref name="tensor"/> when exactly one node (in the same graph) does and the tensor is no graph output; else null.</summary>
+    public NodeDef? SoleReader(string tensor, GraphDef graph) =>
+        !IsGraphOutput(tensor) && ReaderNodes(tensor) is [var r] && r.Graph == graph ? r.Node : null;
 
     /// <summary>True when <paramref name="tensor"/> is an output of the main graph or of any subgraph.</summary>
     public bool IsGraphOutput(string tensor) => _graphOutputs.Contains(tensor);

@@ -5,8 +5,11 @@ namespace Mote.Convert.Passes;
 /// <summary>
 /// Runs passes in order and collects their reports. The default order is: clean-up (RemoveIdentity,
 /// RemoveDeadNodes), then the analysis passes supplied by the caller (ConstantFolding, InferShapes:
-/// they execute runtime operators and so live with the runtime), then the fusions (Gemm before activation fusion, so MatMul+Add+Relu fuses fully; they need
-/// constants folded and shapes known to fire as often as possible), then a final clean-up.
+/// they execute runtime operators and so live with the runtime), then the fusions (the pattern
+/// recognizers LayerNorm, Gelu and Attention first, as they read the exporters' own node shapes; Gemm
+/// before activation fusion, so MatMul+Add+Relu fuses fully; they need constants folded and shapes
+/// known to fire as often as possible), then a final clean-up (which also drops the shape
+/// computations a fused Reshape no longer needs).
 /// </summary>
 public sealed class PassPipeline(IReadOnlyList<IGraphPass> passes)
 {
@@ -20,6 +23,9 @@ public sealed class PassPipeline(IReadOnlyList<IGraphPass> passes)
         new RemoveDeadNodes(),
         .. analysis ?? [],
         new FoldBatchNorm(),
+        new FuseLayerNorm(),
+        new FuseGelu(),
+        new FuseAttention(),
         new MatMulAddToGemm(),
         new RecognizeHardSwish(),
         new FuseActivation(),
