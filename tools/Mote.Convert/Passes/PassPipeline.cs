@@ -6,7 +6,8 @@ namespace Mote.Convert.Passes;
 /// Runs passes in order and collects their reports. The default order is: clean-up (RemoveIdentity,
 /// RemoveDeadNodes), then the analysis passes supplied by the caller (ConstantFolding, InferShapes:
 /// they execute runtime operators and so live with the runtime), then the fusions (Gemm before activation fusion, so MatMul+Add+Relu fuses fully; they need
-/// constants folded and shapes known to fire as often as possible), then a final clean-up.
+/// constants folded and shapes known to fire as often as possible), then DeduplicateConstants (after
+/// every pass that rewrites constants) and a final clean-up.
 /// </summary>
 public sealed class PassPipeline(IReadOnlyList<IGraphPass> passes)
 {
@@ -23,6 +24,7 @@ public sealed class PassPipeline(IReadOnlyList<IGraphPass> passes)
         new MatMulAddToGemm(),
         new RecognizeHardSwish(),
         new FuseActivation(),
+        new DeduplicateConstants(),
         new RemoveDeadNodes(),
     ]);
 
