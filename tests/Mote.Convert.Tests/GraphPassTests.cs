@@ -155,6 +155,37 @@ public sealed class GraphPassTests
         Assert.True(names.IndexOf("Probe") < names.IndexOf("FoldBatchNorm"));
         Assert.True(names.IndexOf("MatMulAddToGemm") < names.IndexOf("FuseActivation"));
         Assert.True(names.IndexOf("RecognizeHardSwish") < names.IndexOf("FuseActivation"));
+        // Deduplication must follow every pass that rewrites a constant in place, and precede the last sweep.
+        Assert.Equal(names.Count - 2, names.IndexOf("DeduplicateConstants"));
+    }
+
+    [Fact]
+    public void IdenticalConstantsAreMergedAcrossSubgraphs()
+    {
+        var branch = Graph("then", [Node("Mul", ["x", "w2"], ["t"], "mul")], [], [Value("t", F32, 3)]);
+        var other = Graph("else", [], [], [Value("w3", F32, 3)]);
+        var m = Importer.Model(Model(Graph("g",
+        [
+            Node("Add", ["x", "w1"], ["a"], "add"),
+            Node("Sub", ["x", "w4"], ["s"], "sub"),
+            Node("If", ["cond"], ["r"], "if", Attr("then_branch", branch), Attr("else_branch", other)),
+            Node("Sum", ["a", "r", "s", "w5"], ["y"], "sum"),
+        ], [Value("cond", Bool), Value("x", F32, 3)], [Value("y", F32, 3), Value("w5", F32, 3)],
+            FloatTensor("w1", [3], 1f, 2f, 3f), FloatTensor("w2", [3], 1f, 2f, 3f), FloatTensor("w3", [3], 1f, 2f, 3f),
+            FloatTensor("w4", [3], 1f, 2f, 4f), FloatTensor("w5", [3], 1f, 2f, 3f))));
+        var r = Run(new DeduplicateConstants(), m);
+        Assert.Equal(2, r.CountOf("duplicate constants merged"));
+        var ifNode = Tensors.Single(m, OpType.If);
+        Assert.Equal(["x", "w1"], Tensors.Single(m, OpType.Add).Inputs);
+        Assert.Equal(["x", "w1"], ifNode.Attribute("then_branch")!.Graph!.Nodes[0].Inputs);
+        Assert.Equal(["w1"], ifNode.Attribute("else_branch")!.Graph!.Outputs);
+        // Different data stays; a main-graph output keeps its name.
+        Assert.Equal(["x", "w4"], Tensors.Single(m, OpType.Sub).Inputs);
+        Assert.Equal("w5", Tensors.Single(m, OpType.Sum).Inputs[3]);
+        Run(new RemoveDeadNodes(), m);
+        Assert.False(m.Tensors.ContainsKey("w2"));
+        Assert.False(m.Tensors.ContainsKey("w3"));
+        Assert.Equal([1f, 2f, 3f], Tensors.Floats(m.Tensor("w1")));
     }
 
     [Fact]
@@ -177,7 +208,7 @@ public sealed class GraphPassTests
         Assert.Equal([new KeyValuePair<OpType, int>(OpType.Gemm, 1)], result.OpHistogram);
         Assert.Equal(16, result.ParameterCount);
         Assert.Equal(64, result.ParameterBytes);
-        Assert.Equal(["RemoveIdentity", "RemoveDeadNodes", "Probe", "FoldBatchNorm", "FuseLayerNorm", "FuseGelu", "FuseAttention", "MatMulAddToGemm", "RecognizeHardSwish", "FuseActivation", "RemoveDeadNodes"],
+        Assert.Equal(["RemoveIdentity", "RemoveDeadNodes", "Probe", "FoldBatchNorm", "FuseLayerNorm", "FuseGelu", "FuseAttention", "MatMulAddToGemm", "RecognizeHardSwish", "FuseActivation", "DeduplicateConstants", "RemoveDeadNodes"],
             result.Passes.Select(p => p.Pass));
         Assert.Equal("RemoveIdentity: 1 Identity nodes removed", result.Passes[0].ToString());
     }

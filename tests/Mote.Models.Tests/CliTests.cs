@@ -123,6 +123,47 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Input3", r.Stderr);
     }
 
+    [Fact]
+    public void VerifyPassesOnSileroVadWithRealInputsAndExplainsRandomOnes()
+    {
+        var onnx = FetchedModels.File("silero-vad", "silero_vad.onnx");
+        var audio = WavFile.Read(SharedData.Path("data", "audio", "speech_16k.wav")).Samples;
+        var inputs = new List<string>();
+        foreach (var (name, tensor) in new[]
+        {
+            // Window 100 (3.2 s in) with the 64 samples before it, as the model's wrappers feed it.
+            ("input", SileroVadStream.Input([audio], 100)),
+            ("state", Mote.Runtime.Tensor.Zeros(Mote.Format.DataType.Float32, 2, 1, 128)),
+            ("sr", Mote.Runtime.Tensor.Scalar((long)SileroVadStream.SampleRate)),
+        })
+        {
+            var path = Path.Combine(_dir, name + ".npy");
+            NpyFile.Write(path, tensor);
+            inputs.AddRange(["--input", $"{name}={path}"]);
+        }
+        var verify = CliRunner.Run(["verify", onnx, .. inputs]);
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+        Assert.Contains("ok", verify.Stdout);
+
+        // Random inputs leave the sample count at 1, too short for the STFT convolution: the one-line
+        // error must say which sizes were guessed and how to set them.
+        var random = CliRunner.Run("verify", onnx);
+        AssertOneLineError(random, "verify");
+        Assert.Contains("Conv", random.Stderr);
+        Assert.Contains("symbolic dimensions left at 1", random.Stderr);
+        Assert.Contains("--dim", random.Stderr);
+    }
+
+    [Fact]
+    public void VerifyPassesOnIfLessSileroVadWithDimsForRandomInputs()
+    {
+        var onnx = FetchedModels.File("silero-vad", "silero_vad_op18_ifless.onnx");
+        // A random sr (0 or 1) takes the 8 kHz branch, whose 128-sample STFT fits in 576 samples.
+        var verify = CliRunner.Run("verify", onnx, "--dim", "batch=2", "--dim", "sequence=576");
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+        Assert.Contains("f32[2,2,128]", verify.Stdout);
+    }
+
     private static byte[] Break(byte[] good, string kind) => kind switch
     {
         "truncated" => good[..(good.Length / 2)],

@@ -55,14 +55,14 @@ internal static class BenchCommand
         using var model = MoteModel.Load(path);
         using var session = model.CreateSession(new SessionOptions { Threads = s.Threads });
         var feeds = inputs.Build(parse, session.Inputs);
-        return BenchResult.Measure("mote", () => session.Run(feeds), s.Warmup, s.Runs, s.MinSeconds);
+        return inputs.Run(parse, session.Inputs, "Mote", () => BenchResult.Measure("mote", () => session.Run(feeds), s.Warmup, s.Runs, s.MinSeconds));
     }
 
     private static BenchResult MeasureOnnxRuntime(string path, ParseResult parse, InputOptionSet inputs, BenchSettings s)
     {
         using var ort = new OnnxRuntimeRunner(path, s.Threads);
         var feeds = inputs.Build(parse, ort.Inputs);
-        return BenchResult.Measure("onnxruntime", () => ort.Run(feeds), s.Warmup, s.Runs, s.MinSeconds);
+        return inputs.Run(parse, ort.Inputs, "ONNX Runtime", () => BenchResult.Measure("onnxruntime", () => ort.Run(feeds), s.Warmup, s.Runs, s.MinSeconds));
     }
 
     /// <summary>Runs this program again as <c>bench --engine onnxruntime</c> and reads its JSON.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Mote.Cli.Inputs;
+using Mote.Format;
 using Mote.Runtime;
 
 namespace Mote.Cli.Commands;
@@ -50,6 +51,26 @@ internal sealed class InputOptionSet
     }
 
     public IReadOnlyDictionary<string, int> Dims(ParseResult p) => InputSet.ParseDims(p.GetValue(_dims));
+
+    /// <summary>
+    /// Runs a model on inputs built by <see cref="Build"/>. When the run fails and some inputs were random,
+    /// the error says what was made up (a symbolic size left at 1 is the usual cause of a shape error),
+    /// and a failure inside ONNX Runtime is reported as such rather than as an internal error.
+    /// </summary>
+    public T Run<T>(ParseResult p, IReadOnlyList<TensorInfo> inputs, string engine, Func<T> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException || (e is MoteException && e is not MoteInputException))
+        {
+            var message = e is MoteException ? e.Message : $"{engine}: {e.Message}";
+            if (InputSet.DescribeRandom(inputs, p.GetValue(_inputs), Dims(p)) is { } made)
+                message += $" ({made})";
+            throw new MoteExecutionException(message, e);
+        }
+    }
 
     public List<NamedTensor> Build(ParseResult p, IReadOnlyList<TensorInfo> inputs) => InputSet.Build(
         inputs, p.GetValue(_inputs), Dims(p), _random is null || p.GetValue(_random), p.GetValue(_seed), new ImageOptions

@@ -27,7 +27,7 @@ internal static class RunCommand
             using var session = m.CreateSession(new SessionOptions { Threads = parse.GetValue(threads) });
             var feeds = inputs.Build(parse, session.Inputs);
             var clock = Stopwatch.StartNew();
-            var outputs = session.Run(feeds);
+            var outputs = inputs.Run(parse, session.Inputs, "Mote", () => session.Run(feeds));
             clock.Stop();
             var dir = parse.GetValue(outputDir);
             if (dir is not null)

@@ -68,9 +68,9 @@ internal static class VerifyCommand
         using var model = MoteModel.Load(motePath);
         using var session = model.CreateSession(new SessionOptions { Threads = threads });
         var feeds = inputs.Build(parse, session.Inputs);
-        var actual = session.Run(feeds);
+        var actual = inputs.Run(parse, session.Inputs, "Mote", () => session.Run(feeds));
         using var reference = new OnnxRuntimeRunner(onnxPath, threads);
-        var expected = reference.Run(feeds);
+        var expected = inputs.Run(parse, session.Inputs, "ONNX Runtime", () => reference.Run(feeds));
 
         var table = new Table().AddColumns("output", "shape", "max abs err", "max rel err", "cosine", "");
         bool ok = true;

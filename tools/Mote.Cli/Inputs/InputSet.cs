@@ -48,6 +48,28 @@ internal static class InputSet
         return result;
     }
 
+    /// <summary>
+    /// What <see cref="Build"/> made up, for an error message: the inputs filled with random data, the
+    /// symbolic dimensions of those inputs left at 1, and the range of random integers. Null when every
+    /// input came from a file, so nothing about the data was guessed.
+    /// </summary>
+    public static string? DescribeRandom(IReadOnlyList<TensorInfo> inputs, IEnumerable<string>? specs, IReadOnlyDictionary<string, int> dims)
+    {
+        var given = (specs ?? []).Select(s => Split(s, "--input").Name).ToHashSet(StringComparer.Ordinal);
+        var random = inputs.Where(i => !given.Contains(i.Name)).ToList();
+        if (random.Count == 0)
+            return null;
+        var unset = random.SelectMany(i => i.Shape).Where(d => !d.IsFixed && !dims.ContainsKey(d.Symbol!)).Select(d => d.Symbol!).Distinct().ToList();
+        var ints = random.Where(i => i.Type is Mote.Format.DataType.Int64 or Mote.Format.DataType.Int32).Select(i => i.Name).ToList();
+        var parts = new List<string> { $"random inputs: {string.Join(", ", random.Select(i => i.Name))}" };
+        if (unset.Count > 0)
+            parts.Add($"symbolic dimensions left at 1: {string.Join(", ", unset)}");
+        if (ints.Count > 0)
+            parts.Add($"integers drawn from [0,{RandomInputs.DefaultIntRange}): {string.Join(", ", ints)}");
+        parts.Add("set sizes with --dim NAME=VALUE or pass data with --input NAME=FILE");
+        return string.Join("; ", parts);
+    }
+
     /// <summary>An input file: an image, a serialized ONNX TensorProto (.pb, as in ONNX test data), or .npy.</summary>
     private static Tensor Load(string path, TensorInfo info, IReadOnlyDictionary<string, int> dims, ImageOptions image)
     {

@@ -6,11 +6,14 @@ namespace Mote.Cli.Inputs;
 /// <summary>Deterministic random data for inputs the user did not supply.</summary>
 public static class RandomInputs
 {
+    /// <summary>Random integers are drawn from [0, this) unless a caller asks otherwise: small enough to be valid indices and flags.</summary>
+    public const int DefaultIntRange = 2;
+
     /// <summary>
     /// A tensor for <paramref name="input"/> with symbolic dimensions taken from <paramref name="dims"/>
     /// (default 1): floats uniform in [0,1), integers in [0,<paramref name="intRange"/>), booleans random.
     /// </summary>
-    public static Tensor Create(TensorInfo input, IReadOnlyDictionary<string, int> dims, Random rng, int intRange = 2)
+    public static Tensor Create(TensorInfo input, IReadOnlyDictionary<string, int> dims, Random rng, int intRange = DefaultIntRange)
     {
         var shape = input.Shape.Select(d => d.IsFixed ? checked((int)d.Value) : dims.GetValueOrDefault(d.Symbol!, 1)).ToArray();
         long count = shape.Aggregate(1L, (a, d) => a * d);

@@ -4,7 +4,8 @@ using Mote.Runtime;
 namespace Mote.Convert.Passes;
 
 /// <summary>
-/// Evaluates nodes whose inputs are all constants (and Shape/Size of tensors whose shape is fixed)
+/// Evaluates nodes, in the main graph and in every subgraph, whose inputs are all constants (and
+/// Shape/Size of tensors whose shape is fixed)
 /// with the runtime's own operators, replacing them by constant tensors. Outputs much larger than
 /// their inputs (ConstantOfShape, Expand, Tile of a few bytes into megabytes) are left to run, so the
 /// file does not grow.
@@ -29,8 +30,19 @@ public sealed class ConstantFolding : IGraphPass
     /// <inheritdoc/>
     public void Run(ModelDef model, PassReport report)
     {
-        var graph = model.Graph;
-        var outputs = graph.Outputs.ToHashSet(StringComparer.Ordinal);
+        // Outer graphs first, so a subgraph sees the constants folded around it. If, Loop and Scan are
+        // never folded, so the subgraph list stays valid while nodes are removed.
+        foreach (var (graph, _) in GraphIndex.Graphs(model.Graph).ToList())
+            FoldGraph(model, graph, report);
+    }
+
+    /// <summary>
+    /// Folds the nodes of one graph. Constants live in the model's single tensor table, so a node in an
+    /// If branch or loop body that only reads constants (an exporter's weight reordering inside the
+    /// branch, say) folds like a main-graph node, and operators behind it see constants at load.
+    /// </summary>
+    private static void FoldGraph(ModelDef model, GraphDef graph, PassReport report)
+    {
         for (int i = 0; i < graph.Nodes.Count; i++)
         {
             var node = graph.Nodes[i];

@@ -8,8 +8,9 @@ namespace Mote.Convert.Passes;
 /// they execute runtime operators and so live with the runtime), then the fusions (the pattern
 /// recognizers LayerNorm, Gelu and Attention first, as they read the exporters' own node shapes; Gemm
 /// before activation fusion, so MatMul+Add+Relu fuses fully; they need constants folded and shapes
-/// known to fire as often as possible), then a final clean-up (which also drops the shape
-/// computations a fused Reshape no longer needs).
+/// known to fire as often as possible), then DeduplicateConstants (after every pass that rewrites
+/// constants) and a final clean-up (which also drops the shape computations a fused Reshape no
+/// longer needs).
 /// </summary>
 public sealed class PassPipeline(IReadOnlyList<IGraphPass> passes)
 {
@@ -29,6 +30,7 @@ public sealed class PassPipeline(IReadOnlyList<IGraphPass> passes)
         new MatMulAddToGemm(),
         new RecognizeHardSwish(),
         new FuseActivation(),
+        new DeduplicateConstants(),
         new RemoveDeadNodes(),
     ]);
 
