@@ -55,7 +55,7 @@ public sealed class CliTests : IDisposable
         Assert.True(b.RootElement.GetProperty("onnxruntime").GetProperty("p50_ms").GetDouble() > 0);
     }
 
-    public static TheoryData<string, string[]> FetchedModels() => new()
+    public static TheoryData<string, string[]> OtherKinds() => new()
     {
         // A detector's scores on noise are all near zero: that passes through the absolute tolerance.
         { "ocr-models/assets/ch_PP-OCRv4_det_infer.onnx", ["--dim", "p2o.DynamicDimension.0=1", "--dim", "p2o.DynamicDimension.1=96", "--dim", "p2o.DynamicDimension.2=160"] },
@@ -65,7 +65,7 @@ public sealed class CliTests : IDisposable
     };
 
     [Theory]
-    [MemberData(nameof(FetchedModels))]
+    [MemberData(nameof(OtherKinds))]
     public void VerifyAgreesOnTheOtherKindsOfModel(string model, string[] dims)
     {
         var verify = CliRunner.Run(["verify", Mote.Models.Tests.FetchedModels.File(model.Split('/')), .. dims]);
