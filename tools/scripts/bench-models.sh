@@ -11,12 +11,17 @@ cache=.cache/models
 tools/scripts/fetch-models.sh >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# Silero's sample-rate input: an int64 scalar 16000 as .npy.
-python3 - "$work/sr.npy" <<'PY'
-import struct, sys
-header = "{'descr': '<i8', 'fortran_order': False, 'shape': (), }"
-header += ' ' * (64 - 10 - len(header) - 1) + '\n'
-open(sys.argv[1], 'wb').write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(header)) + header.encode() + struct.pack('<q', 16000))
+# Silero's inputs as .npy: one 576-sample window (64 of context + 512), zero state, sample rate 16000.
+python3 - "$work" <<'PY'
+import math, struct, sys
+def npy(path, descr, shape, fmt, values):
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
+    header += ' ' * (64 - 10 - len(header) - 1) + '\n'
+    with open(path, 'wb') as f:
+        f.write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(header)) + header.encode() + struct.pack('<%d%s' % (len(values), fmt), *values))
+npy(sys.argv[1] + '/sr.npy', '<i8', '()', 'q', [16000])
+npy(sys.argv[1] + '/audio.npy', '<f4', '(1, 576)', 'f', [0.1 * math.sin(i * 0.07) for i in range(576)])
+npy(sys.argv[1] + '/state.npy', '<f4', '(2, 1, 128)', 'f', [0.0] * 256)
 PY
 ocr=$cache/ocr-models/assets
 hw="--dim p2o.DynamicDimension.0=1 --dim p2o.DynamicDimension.1"
@@ -28,7 +33,7 @@ models=(
   "UltraFace slim-320|$shared/ultraface/version-slim-320.onnx|"
   "FastestDet|$shared/fastestdet/FastestDet.onnx|"
   "MiniLM, seq 128|$cache/minilm/model.onnx|--dim batch=1 --dim sequence=128"
-  "Silero VAD v6, 512 samples|$cache/silero-vad/silero_vad.onnx|--input sr=$work/sr.npy --dim batch=1 --dim samples=512"
+  "Silero VAD v6, 512+64 samples|$cache/silero-vad/silero_vad.onnx|--input sr=$work/sr.npy --input input=$work/audio.npy --input state=$work/state.npy"
   "PP-OCRv4 det, 640×640|$ocr/ch_PP-OCRv4_det_infer.onnx|$hw=640 --dim p2o.DynamicDimension.2=640"
   "PP-OCRv4 rec, 48×320|$ocr/ch_PP-OCRv4_rec_infer.onnx|$hw=320"
   "PP-OCR v2 cls, 48×192|$ocr/ch_ppocr_mobile_v2.0_cls_infer.onnx|$hw=48 --dim p2o.DynamicDimension.2=192"

@@ -35,19 +35,19 @@ internal sealed class ValueTypes(string file)
             {
                 TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue when d.DimValue >= 0 => Dim.Fixed(d.DimValue),
                 TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam when d.DimParam.Length > 0 => Dim.Symbolic(d.DimParam),
-                // Neither value nor name (or a negative value some exporters write): a unique symbol of our own.
-                _ => Dim.Symbolic(NewSymbol()),
+                // Neither value nor name (or a negative value some exporters write): a unique symbol named
+                // as ONNX Runtime's runner in `mote verify`/`bench` names it, so one --dim works for both.
+                _ => Dim.Symbolic(NewSymbol($"{v.Name}_dim{i}")),
             };
         }
         return (type, shape);
     }
 
-    private string NewSymbol()
+    private string NewSymbol(string preferred)
     {
-        string s;
-        do
-            s = $"unk__{_next++}";
-        while (!_symbols.Add(s));
+        string s = preferred;
+        while (!_symbols.Add(s))
+            s = $"{preferred}_{_next++}";
         return s;
     }
 
