@@ -45,6 +45,9 @@ public sealed class NodeTestSuite(ITestOutputHelper output)
             File.WriteAllLines(RepoPaths.PassingList, passing.Order(StringComparer.Ordinal));
             File.WriteAllText(RepoPaths.OperatorsDoc, ConformanceReport.Markdown(all));
         }
+        // Anywhere in the suite, in scope or not: a crash or a hang is a defect.
+        var broken = all.Where(r => r.Detail.Contains("crashed:", StringComparison.Ordinal) || r.Detail.StartsWith("hang:", StringComparison.Ordinal)).ToList();
+        Assert.True(broken.Count == 0, "cases that crashed or hung: " + string.Join("; ", broken.Select(r => $"{r.Name}: {r.Detail}")));
         var baseline = File.Exists(RepoPaths.PassingList) ? File.ReadAllLines(RepoPaths.PassingList).Where(l => l.Length > 0).ToList() : [];
         var regressed = baseline.Where(n => !passing.Contains(n)).ToList();
         Assert.True(regressed.Count == 0, "cases that passed before now fail: " + string.Join("; ",
