@@ -34,7 +34,8 @@ public readonly record struct CpuFeatures
 
     /// <summary>
     /// Features available to this process: what the runtime reports (which already reflects JIT switches
-    /// such as <c>DOTNET_EnableAVX512=0</c>), further reduced by those switches read directly, so that they
+    /// such as <c>DOTNET_EnableAVX512=0</c> or, on ARM64, <c>DOTNET_EnableArm64Dp=0</c> and
+    /// <c>DOTNET_EnableArm64AdvSimd=0</c>), further reduced by those switches read directly, so that they
     /// also apply under NativeAOT and the pre-.NET 10 name <c>DOTNET_EnableAVX512F</c> (which the .NET 10 JIT
     /// ignores) still turns the AVX-512 kernels off.
     /// </summary>
@@ -55,6 +56,9 @@ public readonly record struct CpuFeatures
         if (SwitchedOff("DOTNET_EnableHWIntrinsic")) return None;
         if (SwitchedOff("DOTNET_EnableAVX2")) f = f with { Avx2Fma = false, Avx512F = false, Avx512BW = false };
         if (SwitchedOff("DOTNET_EnableAVX512") || SwitchedOff("DOTNET_EnableAVX512F")) f = f with { Avx512F = false, Avx512BW = false };
+        // On ARM64, AdvSimd is the only 128-bit SIMD: switching it off leaves the scalar references.
+        if (SwitchedOff("DOTNET_EnableArm64AdvSimd") && AdvSimd.IsSupported) return None;
+        if (SwitchedOff("DOTNET_EnableArm64Dp")) f = f with { ArmDot = false };
         return f;
     }
 

@@ -4,7 +4,6 @@ using Mote.Kernels.Convolution;
 using Mote.Kernels.Gemm;
 using Mote.Kernels.Pooling;
 using Mote.Kernels.Threading;
-using Xunit.Abstractions;
 
 namespace Mote.Kernels.Tests;
 

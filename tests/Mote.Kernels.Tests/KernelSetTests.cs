@@ -1,4 +1,6 @@
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using Mote.Kernels.Quantized;
 
 namespace Mote.Kernels.Tests;
 
@@ -61,6 +63,47 @@ public class KernelSetTests
         }
         if (Env("DOTNET_EnableAVX512") == "0")
             Assert.False(Avx512F.IsSupported); // the JIT itself took the switch, not only Detect()
+        if (Env("DOTNET_EnableArm64Dp") == "0")
+        {
+            Assert.False(CpuFeatures.Detect().ArmDot);
+            Assert.False(Dp.IsSupported);
+        }
+        if (Env("DOTNET_EnableArm64AdvSimd") == "0")
+        {
+            Assert.Equal(KernelTier.Reference, set.Sgemm.Tier);
+            Assert.False(AdvSimd.IsSupported);
+        }
+    }
+
+    [Fact]
+    public void DetectedFeaturesAreTheOnesTheRunnerExpects()
+    {
+        // tools/scripts/arm64.sh runs this suite under qemu as a Cortex-A72 ("neon v128": no dot product) and as a
+        // Cortex-A76 ("neon dotprod v128") and says which it expects, so an emulated CPU or a switch that quietly
+        // changes the features fails here instead of testing the wrong kernels.
+        var expected = Environment.GetEnvironmentVariable("MOTE_EXPECT_FEATURES");
+        Assert.SkipWhen(expected is null, "MOTE_EXPECT_FEATURES is not set");
+        Assert.Equal(expected, CpuFeatures.Detect().ToString());
+    }
+
+    [Fact]
+    public void Arm64ChoosesTheAdvSimdVariants()
+    {
+        Assert.SkipUnless(AdvSimd.Arm64.IsSupported, "not an ARM64 process with AdvSimd");
+        var f = CpuFeatures.Detect();
+        Assert.True(f.AdvSimdArm64);
+        Assert.True(f.Vector128);
+        Assert.Equal(Dp.IsSupported, f.ArmDot);
+        // The Vector128 variants are the AdvSimd ones on ARM64 (the JIT lowers Vector128 to NEON); none needs more.
+        var set = KernelSet.Create(f);
+        foreach (KernelFamily family in Enum.GetValues<KernelFamily>())
+            Assert.Equal(KernelTier.Vector128, set.Chosen(family).Tier);
+        Assert.Equal("Sgemm6x8Vector128", set.Sgemm.Name);
+        var quant = QuantKernelSet.Create(f);
+        Assert.Equal("QGemm4x8Vector128", quant.QGemm.Name);
+        Assert.Equal("QuantizeLinearVector128", quant.QuantizeLinear.Name);
+        // Without dot product (a Cortex-A72, or DOTNET_EnableArm64Dp=0) the same variants are chosen.
+        Assert.Equal("QGemm4x8Vector128", QuantKernelSet.Create(f with { ArmDot = false }).QGemm.Name);
     }
 
     [Fact]

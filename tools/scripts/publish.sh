@@ -4,7 +4,7 @@
 #   RID: linux-x64 or linux-arm64; INSTRUCTION_SET: native, x86-64-v3, x86-64-v4, armv8.0-a, armv8.2-a+dotprod ... ("" = the .NET default)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-rid=${1:-linux-x64}; isa=${2:-native}; out=${3:-out/mote-$rid}
+rid=${1:-linux-x64}; isa=${2-native}; out=${3:-out/mote-$rid}  # "" for INSTRUCTION_SET is kept: the .NET default
 args=(-c Release -r "$rid" -o "$out" -nologo -clp:ErrorsOnly)
 [[ -n "$isa" ]] && args+=("-p:IlcInstructionSet=$isa")
 # Debian ships clang as clang-14 only; NativeAOT needs a C toolchain driver to link.

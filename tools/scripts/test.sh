@@ -32,3 +32,4 @@ done
 step "NativeAOT publish and smoke run"
 tools/scripts/publish.sh linux-x64 native out/mote-native
 tools/scripts/smoke.sh out/mote-native/mote
+tools/scripts/arm64.sh  # ARM64 under qemu as Cortex-A72 and A76: kernel and runtime tests, NativeAOT mote on real models

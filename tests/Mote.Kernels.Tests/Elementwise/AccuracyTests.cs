@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using Mote.Kernels.Elementwise;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Mote.Kernels.Tests.Elementwise;
 

@@ -51,7 +51,7 @@ public class UnaryF32Tests
     public void EveryKernelFunctionIsInTheList()
     {
         // A function cannot exist without being checked above.
-        var listed = ((IEnumerable<object[]>)Functions).Select(row => (string)row[0]).ToHashSet();
+        var listed = ((IEnumerable<ITheoryDataRow>)Functions).Select(row => (string)row.GetData()[0]!).ToHashSet();
         var functions = typeof(IUnaryOperatorF32).Assembly.GetTypes()
             .Where(t => t.IsValueType && typeof(IUnaryOperatorF32).IsAssignableFrom(t))
             .Select(t => t.Name.EndsWith("Fn", StringComparison.Ordinal) ? t.Name[..^2] : t.Name);
