@@ -19,7 +19,7 @@ cpus=(cortex-a72 cortex-a76)
 step() { printf '\n=== arm64 [%3ds] %s\n' "$SECONDS" "$*"; }
 
 step "system packages (qemu, arm64 C library, cross binutils)"
-tools/scripts/setup.sh
+tools/scripts/setup.sh --arm64
 
 # .NET takes SHA-256 (which xUnit v3 uses for test ids) from OpenSSL, and Debian has no cross package of it:
 # download the arm64 libssl3 with apt (checked against the signed archive index) and unpack it, not install it.
