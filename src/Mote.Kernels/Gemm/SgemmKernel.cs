@@ -71,6 +71,7 @@ public abstract unsafe class SgemmKernel
             args.A = pa; args.Lda = lda; args.TransA = transA;
             args.PackedB = b.Pointer;
             Compute(in args, pool);
+            GC.KeepAlive(b); // b owns the pinned array behind the pointer: it must outlive the computation
         }
     }
 
@@ -90,6 +91,7 @@ public abstract unsafe class SgemmKernel
             args.PackedA = a.Pointer;
             args.B = pb; args.Ldb = ldb; args.TransB = transB;
             Compute(in args, pool);
+            GC.KeepAlive(a); // a owns the pinned array behind the pointer: it must outlive the computation
         }
     }
 

@@ -74,6 +74,7 @@ public abstract unsafe class QGemmKernel
             args.PackedA = a.Pointer;
             SetB(ref args, pb, b, zb);
             Run(in args, pool);
+            GC.KeepAlive(a); // a owns the pinned array behind the pointer: it must outlive the computation
         }
     }
 
@@ -92,6 +93,7 @@ public abstract unsafe class QGemmKernel
             SetA(ref args, pa, a, za);
             args.PackedB = b.Pointer;
             Run(in args, pool);
+            GC.KeepAlive(b); // b owns the pinned array behind the pointer: it must outlive the computation
         }
     }
 
