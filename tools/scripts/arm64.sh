@@ -50,7 +50,8 @@ emu() {
 # dies of a signal is run once more. qemu-user is no supported .NET platform: about one whole-suite run in six
 # died of an access violation at a random place in JIT-compiled code that three reruns of the same test classes
 # and a GC stress run of the same kernels did not reproduce. A real overrun hits the tests' guard pages the same
-# way every time, so it still fails the second run.
+# way every time, so it still fails the second run. (Since then a use-after-free of packed GEMM operands passed as
+# temporaries was fixed, which may have been the cause; the log says whenever this rerun happens.)
 run_tests() {
   local rc=0
   emu "$@" || rc=$?
