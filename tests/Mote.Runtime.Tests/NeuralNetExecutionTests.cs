@@ -89,12 +89,21 @@ public class NeuralNetExecutionTests
             var inputs = new[] { new TensorValue(DataType.Float32, [4, 8, 32, 32], px) };
             for (int warm = 0; warm < 3; warm++)
                 Executor.Run(session.Graph, plan, inputs, ctx, session.Kernels, pool);
-            long workers = pool?.WorkerAllocatedBytes ?? 0;
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Executor.Run(session.Graph, plan, inputs, ctx, session.Kernels, pool);
-            long mine = GC.GetAllocatedBytesForCurrentThread() - before;
+            // Which worker takes which tile varies, so a worker may meet a code path (and its one-time static
+            // set-up) for the first time after the warm-up; a run that allocates, allocates on every run.
+            long mine = 0, theirs = 0;
+            for (int attempt = 0; attempt < 10; attempt++)
+            {
+                long workers = pool?.WorkerAllocatedBytes ?? 0;
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                Executor.Run(session.Graph, plan, inputs, ctx, session.Kernels, pool);
+                mine = GC.GetAllocatedBytesForCurrentThread() - before;
+                theirs = (pool?.WorkerAllocatedBytes ?? 0) - workers;
+                if (mine == 0 && theirs == 0)
+                    break;
+            }
             Assert.Equal(0, mine);
-            Assert.Equal(workers, pool?.WorkerAllocatedBytes ?? 0);
+            Assert.Equal(0, theirs);
         }
         // And the result is the one a fresh session computes.
         using var single = model.Session();
