@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Mote test: the unit and model suites, the kernel suites once per x64 instruction-set
-# tier (through the .NET JIT switches), and a NativeAOT publish of `mote` driven on a real model.
+# tier (through the .NET JIT switches), a NativeAOT publish of `mote` driven on a real model, and the
+# ARM64 builds under qemu (arm64.sh).
 # Usage: tools/scripts/test.sh [--quick]   (--quick: unit and model suites only)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
