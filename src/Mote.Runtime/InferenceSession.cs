@@ -37,6 +37,7 @@ public sealed class InferenceSession : IDisposable
         _graph = SessionGraph.Build(model, Kernels, options);
         _pool = options.Threads > 1 ? new KernelThreadPool(options.Threads) : null;
         _plans = new PlanCache(options.MaxCachedPlans);
+        Profile = options.EnableProfiling ? new SessionProfile(_graph.Nodes) : null;
         Inputs = _graph.Inputs.Select(id => new TensorInfo(_graph.Values[id].Def!)).ToArray();
         Outputs = _graph.Outputs.Select(id => new TensorInfo(_graph.Values[id].Def
             ?? new TensorDef(_graph.Values[id].Name, DataType.Undefined, null))).ToArray();
@@ -55,6 +56,9 @@ public sealed class InferenceSession : IDisposable
     public IReadOnlyList<TensorInfo> Outputs { get; }
 
     internal KernelSet Kernels { get; }
+
+    /// <summary>Per-node timings when the session was created with <see cref="SessionOptions.EnableProfiling"/>; else null.</summary>
+    public SessionProfile? Profile { get; }
 
     /// <summary>Runs the model on named inputs.</summary>
     /// <exception cref="MoteInputException">An input is unknown, missing, duplicated, or has the wrong type or shape.</exception>
@@ -89,7 +93,7 @@ public sealed class InferenceSession : IDisposable
             var pool = _pool is not null && Interlocked.CompareExchange(ref _poolBusy, 1, 0) == 0 ? _pool : null;
             try
             {
-                Executor.Run(_graph, plan, values, ctx, Kernels, pool);
+                Executor.Run(_graph, plan, values, ctx, Kernels, pool, Profile);
             }
             finally
             {

@@ -28,6 +28,11 @@ public class ConvolutionTests
         [6, 100, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0],
         [6, 64, 7, 7, 1, 1, 1, 1, 3, 3, 3, 3],
         [3, 2, 5, 5, 1, 1, 1, 1, 4, 4, 4, 4],     // window wider than the image
+        [22, 22, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2],   // FastestDet's late layers: narrow rows, flat path
+        [22, 22, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2],
+        [23, 19, 5, 3, 2, 1, 1, 2, 2, 1, 1, 3],   // unequal strides and dilations, flat phases
+        [29, 31, 3, 3, 4, 4, 1, 1, 1, 1, 1, 1],   // stride 4: sixteen phase planes
+        [10, 10, 3, 3, 3, 2, 2, 1, 2, 0, 1, 2],
     ];
 
     private static Window2D Geometry(int[] g) =>

@@ -12,6 +12,10 @@ internal interface IWindowOp<TV> where TV : unmanaged, ISimdF32<TV>
 {
     float Start();
     TV StartVector();
+    /// <summary>What a padded tap reads when padding is materialised (<see cref="WindowFlat{TV, TOp}"/>): a value that changes nothing.</summary>
+    float PadValue { get; }
+    /// <summary>False when <c>Finish</c> returns the accumulator unchanged (the flat driver then skips it).</summary>
+    bool HasFinish { get; }
     float Step(float acc, float x, int tap);
     TV Step(TV acc, TV x, int tap);
     float Finish(float acc, int valid, int padded);
@@ -26,6 +30,8 @@ internal unsafe struct DepthwiseOp<TV> : IWindowOp<TV> where TV : unmanaged, ISi
     public Activation Activation;
 
     public readonly float Start() => Bias;
+    public readonly float PadValue => 0f;
+    public readonly bool HasFinish => Activation.Kind != ActivationKind.None;
     public readonly TV StartVector() => TV.Splat(Bias);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly float Step(float acc, float x, int tap) => MathF.FusedMultiplyAdd(x, Weights[tap], acc);
@@ -40,6 +46,8 @@ internal unsafe struct DepthwiseOp<TV> : IWindowOp<TV> where TV : unmanaged, ISi
 internal struct MaxOp<TV> : IWindowOp<TV> where TV : unmanaged, ISimdF32<TV>
 {
     public readonly float Start() => float.NegativeInfinity;
+    public readonly float PadValue => float.NegativeInfinity;
+    public readonly bool HasFinish => false;
     public readonly TV StartVector() => TV.Splat(float.NegativeInfinity);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly float Step(float acc, float x, int tap) => MathF.Max(acc, x);
@@ -55,6 +63,8 @@ internal struct AverageOp<TV> : IWindowOp<TV> where TV : unmanaged, ISimdF32<TV>
     public bool CountIncludePad;
 
     public readonly float Start() => 0f;
+    public readonly float PadValue => 0f;
+    public readonly bool HasFinish => true;
     public readonly TV StartVector() => TV.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly float Step(float acc, float x, int tap) => acc + x;

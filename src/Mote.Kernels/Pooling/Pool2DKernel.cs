@@ -74,7 +74,7 @@ public abstract unsafe class Pool2DKernel
     }
 
     /// <summary>The variant's static worker: channels [first, end) of a job.</summary>
-    internal abstract delegate*<in Job, int, int, void> ChannelFunction { get; }
+    internal abstract delegate*<in Job, int, int, KernelScratch, void> ChannelFunction { get; }
 
     internal struct Job : IParallelTask
     {
@@ -82,7 +82,7 @@ public abstract unsafe class Pool2DKernel
         public Window2D Window;
         public int Channels, Tasks, Spatial;
         private int _mode;
-        public delegate*<in Job, int, int, void> Run;
+        public delegate*<in Job, int, int, KernelScratch, void> Run;
 
         public bool IsGlobal => _mode >= (int)Pooling.Pool2DKernel.Mode.GlobalMax;
         public bool IsMax => _mode is (int)Pooling.Pool2DKernel.Mode.Max or (int)Pooling.Pool2DKernel.Mode.GlobalMax;
@@ -93,7 +93,7 @@ public abstract unsafe class Pool2DKernel
         public readonly void Execute(int taskIndex, KernelScratch scratch)
         {
             int first = (int)((long)Channels * taskIndex / Tasks), end = (int)((long)Channels * (taskIndex + 1) / Tasks);
-            Run(in this, first, end);
+            Run(in this, first, end, scratch);
         }
     }
 }
@@ -105,9 +105,9 @@ internal sealed unsafe class Pool2DReferenceKernel : Pool2DKernel
 
     public override KernelTier Tier => KernelTier.Reference;
 
-    internal override delegate*<in Job, int, int, void> ChannelFunction => &Channels;
+    internal override delegate*<in Job, int, int, KernelScratch, void> ChannelFunction => &Channels;
 
-    private static void Channels(in Job job, int first, int end)
+    private static void Channels(in Job job, int first, int end, KernelScratch scratch)
     {
         Window2D w = job.Window;
         for (int c = first; c < end; c++)
@@ -134,11 +134,22 @@ internal sealed unsafe class Pool2DSimd<TV>(string name, KernelTier tier) : Pool
 
     public override KernelTier Tier => tier;
 
-    internal override delegate*<in Job, int, int, void> ChannelFunction => &Channels;
+    internal override delegate*<in Job, int, int, KernelScratch, void> ChannelFunction => &Channels;
 
-    private static void Channels(in Job job, int first, int end)
+    private static void Channels(in Job job, int first, int end, KernelScratch scratch)
     {
         Window2D w = job.Window;
+        if (!job.IsGlobal && UseFlat(in w, job.IsMax))
+        {
+            float* flat = scratch.A(WindowFlat<TV, MaxOp<TV>>.ScratchFloats(in w));
+            for (int c = first; c < end; c++)
+            {
+                float* x = job.X + (nint)c * w.InputSize, y = job.Y + (nint)c * w.OutputSize;
+                if (job.IsMax) WindowFlat<TV, MaxOp<TV>>.Plane(x, y, in w, default, flat);
+                else WindowFlat<TV, AverageOp<TV>>.Plane(x, y, in w, default, flat);
+            }
+            return;
+        }
         for (int c = first; c < end; c++)
         {
             if (job.IsGlobal)
@@ -152,6 +163,17 @@ internal sealed unsafe class Pool2DSimd<TV>(string name, KernelTier tier) : Pool
             if (job.IsMax) WindowDriver<TV, MaxOp<TV>>.Plane(x, y, in w, default);
             else WindowDriver<TV, AverageOp<TV>>.Plane(x, y, in w, new AverageOp<TV> { CountIncludePad = job.CountIncludePad });
         }
+    }
+
+    // Rows narrower than two vectors run short max/add chains and scalar borders row by row; flat, every
+    // vector is full. Average pooling goes flat only when no window reaches padding (every count is kh·kw).
+    private static bool UseFlat(in Window2D w, bool max)
+    {
+        if (!WindowFlat<TV, MaxOp<TV>>.Fits(in w) || w.OutputWidth >= 2 * TV.Count)
+            return false;
+        return max || ((w.PadTop | w.PadLeft | w.PadBottom | w.PadRight) == 0
+            && (w.OutputHeight - 1) * w.StrideHeight + (w.KernelHeight - 1) * w.DilationHeight < w.InputHeight
+            && (w.OutputWidth - 1) * w.StrideWidth + (w.KernelWidth - 1) * w.DilationWidth < w.InputWidth);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -15,7 +15,7 @@ internal static class Executor
     /// the graph inputs in order (already validated and pinned).
     /// </summary>
     public static unsafe void Run(SessionGraph g, ExecutionPlan plan, ReadOnlySpan<TensorValue> inputs,
-        RunContext ctx, KernelSet kernels, KernelThreadPool? pool)
+        RunContext ctx, KernelSet kernels, KernelThreadPool? pool, SessionProfile? profile = null)
     {
         ctx.Reserve(g.Values.Length, g.MaxInputs, g.MaxOutputs, plan.ArenaBytes, plan.ScratchBytes);
         var values = ctx.Values;
@@ -54,6 +54,7 @@ internal static class Executor
         for (int s = 0; s < plan.Steps.Length; s++)
         {
             var node = g.Nodes[plan.Steps[s]];
+            long start = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             var ins = ctx.NodeInputs.AsSpan(0, node.Inputs.Length);
             var outs = ctx.NodeOutputs.AsSpan(0, node.Outputs.Length);
             for (int j = 0; j < ins.Length; j++)
@@ -83,6 +84,9 @@ internal static class Executor
                     outs[k] = node.Outputs[k] >= 0 ? values[node.Outputs[k]] : default;
                 RunNode(node, ins, outs, kernels, pool, ctx.Scratch(scratch), implicitInputs);
             }
+            if (profile is not null)
+                profile.AddNode(plan.Steps[s], start, ins,
+                    node.Outputs.Length > 0 && node.Outputs[0] >= 0 ? values[node.Outputs[0]].Shape : null);
             foreach (int id in plan.DynamicReleases[s])
                 if (ctx.DynamicBuffers[id] is { } b)
                 {
@@ -90,6 +94,7 @@ internal static class Executor
                     ctx.DynamicBuffers[id] = null;
                 }
         }
+        profile?.AddRun();
     }
 
     /// <summary>

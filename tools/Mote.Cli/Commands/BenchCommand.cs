@@ -23,12 +23,13 @@ internal static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs first.", DefaultValueFactory = _ => 5 };
         var runs = new Option<int>("--runs") { Description = "Timed runs (at least; more are added until --min-seconds have passed).", DefaultValueFactory = _ => 30 };
         var minSeconds = new Option<double>("--min-seconds") { Description = "Keep running until this much time was measured.", DefaultValueFactory = _ => 2.0 };
+        var profile = new Option<bool>("--profile") { Description = "Also print where Mote's time goes: per operator type and the slowest nodes." };
         var engine = new Option<string>("--engine") { Description = "Which runtime to measure in this process: mote or onnxruntime.", DefaultValueFactory = _ => "mote", Hidden = true };
-        var cmd = new Command("bench", "Measure latency, throughput and peak memory of a model.") { model, threads, vsOrt, json, warmup, runs, minSeconds, engine };
+        var cmd = new Command("bench", "Measure latency, throughput and peak memory of a model.") { model, threads, vsOrt, json, warmup, runs, minSeconds, profile, engine };
         var inputs = new InputOptionSet(cmd, randomOption: false);
         CommandRunner.SetAction(cmd, parse =>
         {
-            var settings = new BenchSettings(parse.GetValue(threads), parse.GetValue(warmup), parse.GetValue(runs), parse.GetValue(minSeconds));
+            var settings = new BenchSettings(parse.GetValue(threads), parse.GetValue(warmup), parse.GetValue(runs), parse.GetValue(minSeconds), parse.GetValue(profile));
             var path = parse.GetValue(model)!;
             BenchResult mine;
             if (parse.GetValue(engine) == "onnxruntime")
@@ -37,25 +38,29 @@ internal static class BenchCommand
                 EmitJson(mine, null);
                 return CommandRunner.Ok;
             }
-            mine = MeasureMote(path, parse, inputs, settings);
+            mine = MeasureMote(path, parse, inputs, settings, out var timings);
             BenchResult? other = parse.GetValue(vsOrt) is { } onnx ? RunChild(onnx, parse, inputs, settings) : null;
             if (parse.GetValue(json))
                 EmitJson(mine, other);
             else
                 Print(path, settings, mine, other);
+            if (timings is not null && !parse.GetValue(json))
+                ProfileReport.Print(timings);
             return CommandRunner.Ok;
         });
         return cmd;
     }
 
-    private sealed record BenchSettings(int Threads, int Warmup, int Runs, double MinSeconds);
+    private sealed record BenchSettings(int Threads, int Warmup, int Runs, double MinSeconds, bool Profile);
 
-    private static BenchResult MeasureMote(string path, ParseResult parse, InputOptionSet inputs, BenchSettings s)
+    private static BenchResult MeasureMote(string path, ParseResult parse, InputOptionSet inputs, BenchSettings s, out SessionProfile? profile)
     {
         using var model = MoteModel.Load(path);
-        using var session = model.CreateSession(new SessionOptions { Threads = s.Threads });
+        using var session = model.CreateSession(new SessionOptions { Threads = s.Threads, EnableProfiling = s.Profile });
+        profile = session.Profile;
         var feeds = inputs.Build(parse, session.Inputs);
-        return inputs.Run(parse, session.Inputs, "Mote", () => BenchResult.Measure("mote", () => session.Run(feeds), s.Warmup, s.Runs, s.MinSeconds));
+        return inputs.Run(parse, session.Inputs, "Mote", () => BenchResult.Measure("mote", () => session.Run(feeds), s.Warmup, s.Runs, s.MinSeconds,
+            warmedUp: session.Profile is { } p ? p.Reset : null));
     }
 
     private static BenchResult MeasureOnnxRuntime(string path, ParseResult parse, InputOptionSet inputs, BenchSettings s)
@@ -128,10 +133,11 @@ internal sealed record BenchResult(string Engine, int Runs, double MinMs, double
 {
     public double Throughput => 1000.0 / MeanMs;
 
-    public static BenchResult Measure(string engine, Action run, int warmup, int runs, double minSeconds)
+    public static BenchResult Measure(string engine, Action run, int warmup, int runs, double minSeconds, Action? warmedUp = null)
     {
         for (int i = 0; i < warmup; i++)
             run();
+        warmedUp?.Invoke();
         var times = new List<double>();
         var total = Stopwatch.StartNew();
         while (times.Count < runs || total.Elapsed.TotalSeconds < minSeconds)

@@ -1,0 +1,181 @@
+using System.Runtime.CompilerServices;
+using Mote.Kernels.Simd;
+
+namespace Mote.Kernels.Convolution;
+
+/// <summary>
+/// Slides a 2-D window over one plane as one long 1-D loop, for depthwise convolution and max pooling on
+/// the small planes of late layers, where a row of outputs is narrower than a few vectors and a row-by-row
+/// loop would run short, latency-bound dependency chains or fall back to scalar code.
+/// </summary>
+/// <remarks>
+/// <para>Phases. With strides sh×sw the (zero- or −∞-) padded input is split into sh·sw phase planes,
+/// phase (a, b) holding padded rows a, a+sh, … and columns b, b+sw, …. Tap (ky, kx) of output (oy, ox) is
+/// then element (oy + ⌊ky·dh/sh⌋, ox + ⌊kx·dw/sw⌋) of phase (ky·dh mod sh, kx·dw mod sw): every stride and
+/// dilation becomes a stride-1 window on some phase. Each phase plane is Hs×Ws with
+/// <c>Hs = OH + ⌊(kh−1)·dh/sh⌋</c> and <c>Ws = OW + ⌊(kw−1)·dw/sw⌋</c>.</para>
+/// <para>Flat loop. Output (oy, ox) is computed at flat index <c>q = oy·Ws + ox</c>, so a tap is a fixed
+/// offset from q and the whole plane is one loop of full vectors, four independent accumulators at a
+/// time. The <c>Ws − OW</c> columns per row that are not outputs are computed and dropped when the
+/// results are copied out; the finish (activation) runs on the flat results before that copy.</para>
+/// <para>Taps are folded in (ky, kx) order like <see cref="WindowDriver{TV, TOp}"/>, but padded taps are
+/// folded too (with <see cref="IWindowOp{TV}.PadValue"/>), so the op must be one where that changes
+/// nothing: a convolution (adding 0·w) or max pooling (−∞); not average pooling with padding.</para>
+/// <para>Scratch: <see cref="ScratchFloats"/> floats, 64-byte aligned. Reads only inside the input plane.</para>
+/// </remarks>
+internal static unsafe class WindowFlat<TV, TOp>
+    where TV : unmanaged, ISimdF32<TV>
+    where TOp : struct, IWindowOp<TV>
+{
+    /// <summary>Largest stride handled (the phase count grows with its square).</summary>
+    public const int MaxStride = 4;
+
+    /// <summary>Whether the window can run here: strides up to <see cref="MaxStride"/> and a plane small enough for the flat loop to pay.</summary>
+    public static bool Fits(in Window2D w) =>
+        w.StrideHeight <= MaxStride && w.StrideWidth <= MaxStride && w.OutputSize > 0;
+
+    /// <summary>Scratch floats one plane needs: the phase planes, each with a vector of slack, then the flat results (and a vector of slack).</summary>
+    public static long ScratchFloats(in Window2D w)
+    {
+        Shape(in w, out int hs, out int ws, out long flat);
+        return (long)w.StrideHeight * w.StrideWidth * PhaseStride(hs, ws) + flat + TV.Count;
+    }
+
+    // Whole vectors covering the outputs' flat range (OH−1)·Ws + OW.
+    private static void Shape(in Window2D w, out int hs, out int ws, out long flat)
+    {
+        hs = w.OutputHeight + (w.KernelHeight - 1) * w.DilationHeight / w.StrideHeight;
+        ws = w.OutputWidth + (w.KernelWidth - 1) * w.DilationWidth / w.StrideWidth;
+        long used = (long)(w.OutputHeight - 1) * ws + w.OutputWidth;
+        flat = (used + TV.Count - 1) / TV.Count * TV.Count;
+    }
+
+    // A phase plane plus one vector of slack, rounded to whole cache lines: the last flat vector may read up
+    // to a vector past Hs·Ws.
+    private static long PhaseStride(int hs, int ws) => ((long)hs * ws + TV.Count + 15) & ~15L;
+
+    /// <summary>Computes one output plane; <paramref name="scratch"/> holds <see cref="ScratchFloats"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Plane(float* input, float* output, in Window2D w, in TOp op, float* scratch)
+    {
+        Shape(in w, out int hs, out int ws, out long flatLength);
+        int sh = w.StrideHeight, sw = w.StrideWidth;
+        long phaseStride = PhaseStride(hs, ws);
+        Fill(scratch, sh * sw * phaseStride, op.PadValue);
+        for (int a = 0; a < sh; a++)
+            for (int b = 0; b < sw; b++)
+                CopyPhase(input, in w, a, b, hs, ws, scratch + (a * sw + b) * phaseStride);
+
+        int kh = w.KernelHeight, kw = w.KernelWidth, taps = kh * kw;
+        float** tap = stackalloc float*[taps];
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
+            {
+                int dy = ky * w.DilationHeight, dx = kx * w.DilationWidth;
+                float* phase = scratch + (dy % sh * sw + dx % sw) * phaseStride;
+                tap[ky * kw + kx] = phase + (nint)(dy / sh) * ws + dx / sw;
+            }
+
+        float* flat = scratch + sh * sw * phaseStride;
+        Flat(tap, taps, flat, (int)flatLength, in op);
+
+        int lanes = TV.Count, oh = w.OutputHeight, ow = w.OutputWidth;
+        TOp o = op;
+        if (o.HasFinish)
+            for (int i = 0; i < flatLength; i += lanes)
+                TV.Store(flat + i, o.Finish(TV.Load(flat + i), taps, taps));
+        if (ws == ow)
+            Copy(flat, output, oh * ow);
+        else
+            for (int oy = 0; oy < oh; oy++)
+                Copy(flat + (nint)oy * ws, output + (nint)oy * ow, ow);
+    }
+
+    // Four vectors of outputs at a time: independent accumulators hide the FMA/max latency, and each tap's
+    // weight is broadcast once for all four.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Flat(float** tap, int taps, float* flat, int length, in TOp op)
+    {
+        TOp o = op;
+        int lanes = TV.Count, q = 0;
+        for (; q + 4 * lanes <= length; q += 4 * lanes)
+        {
+            TV a0 = o.StartVector(), a1 = a0, a2 = a0, a3 = a0;
+            for (int t = 0; t < taps; t++)
+            {
+                float* p = tap[t] + q;
+                a0 = o.Step(a0, TV.Load(p), t);
+                a1 = o.Step(a1, TV.Load(p + lanes), t);
+                a2 = o.Step(a2, TV.Load(p + 2 * lanes), t);
+                a3 = o.Step(a3, TV.Load(p + 3 * lanes), t);
+            }
+            TV.Store(flat + q, a0);
+            TV.Store(flat + q + lanes, a1);
+            TV.Store(flat + q + 2 * lanes, a2);
+            TV.Store(flat + q + 3 * lanes, a3);
+        }
+        for (; q < length; q += lanes)
+        {
+            TV a0 = o.StartVector();
+            for (int t = 0; t < taps; t++)
+                a0 = o.Step(a0, TV.Load(tap[t] + q), t);
+            TV.Store(flat + q, a0);
+        }
+    }
+
+    // Phase (a, b): element [r, c] = padded input (r·sh + a, c·sw + b); the rest keeps the pad value.
+    private static void CopyPhase(float* x, in Window2D w, int a, int b, int hs, int ws, float* dst)
+    {
+        int sh = w.StrideHeight, sw = w.StrideWidth, h = w.InputHeight, width = w.InputWidth;
+        // Columns c whose input column c·sw + b − pl lies in [0, W): c in [c0, c1).
+        int first = w.PadLeft - b, last = width - 1 + w.PadLeft - b;
+        int c0 = Math.Min(first <= 0 ? 0 : (first + sw - 1) / sw, ws);
+        int c1 = Math.Clamp(last < 0 ? 0 : last / sw + 1, c0, ws);
+        int n = c1 - c0;
+        if (n == 0) return;
+        for (int r = 0; r < hs; r++)
+        {
+            int iy = r * sh + a - w.PadTop;
+            if ((uint)iy >= (uint)h) continue;
+            float* rowStart = x + (nint)iy * width;
+            float* src = rowStart + (c0 * sw + b - w.PadLeft), row = dst + (nint)r * ws + c0;
+            if (sw == 1) Copy(src, row, n);
+            else if (sw == 2) Deinterleave(src, row, n, rowStart + width);
+            else for (int c = 0; c < n; c++) row[c] = src[c * sw];
+        }
+    }
+
+    private static void Fill(float* p, long n, float value)
+    {
+        TV v = TV.Splat(value);
+        long i = 0;
+        for (; i + TV.Count <= n; i += TV.Count) TV.Store(p + i, v);
+        for (; i < n; i++) p[i] = value;
+    }
+
+    // Short rows: whole vectors and an overlapping last one, no call into memmove.
+    private static void Copy(float* src, float* dst, int n)
+    {
+        int lanes = TV.Count, i = 0;
+        if (n < lanes)
+        {
+            for (; i + 4 <= n; i += 4) F32x4.Store(dst + i, F32x4.Load(src + i));
+            for (; i < n; i++) dst[i] = src[i];
+            return;
+        }
+        for (; i + lanes <= n; i += lanes) TV.Store(dst + i, TV.Load(src + i));
+        if (i < n) TV.Store(dst + n - lanes, TV.Load(src + n - lanes));
+    }
+
+    // dst[i] = src[2i] for i < n, reading no further than rowEnd.
+    private static void Deinterleave(float* src, float* dst, int n, float* rowEnd)
+    {
+        int lanes = TV.Count, i = 0;
+        // LoadEven reads 2·lanes − 1 floats.
+        for (; i + lanes <= n && src + 2 * i + 2 * lanes - 1 <= rowEnd; i += lanes)
+            TV.Store(dst + i, TV.LoadEven(src + 2 * i));
+        for (; i + 4 <= n && src + 2 * i + 7 <= rowEnd; i += 4)
+            F32x4.Store(dst + i, F32x4.LoadEven(src + 2 * i));
+        for (; i < n; i++) dst[i] = src[2 * i];
+    }
+}
