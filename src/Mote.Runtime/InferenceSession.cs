@@ -37,7 +37,7 @@ public sealed class InferenceSession : IDisposable
         _graph = SessionGraph.Build(model, Kernels, options);
         _pool = options.Threads > 1 ? new KernelThreadPool(options.Threads) : null;
         _plans = new PlanCache(options.MaxCachedPlans);
-        Profile = options.EnableProfiling ? new SessionProfile(_graph.Nodes) : null;
+        Profile = options.EnableProfiling ? new SessionProfile() : null;
         Inputs = _graph.Inputs.Select(id => new TensorInfo(_graph.Values[id].Def!)).ToArray();
         Outputs = _graph.Outputs.Select(id => new TensorInfo(_graph.Values[id].Def
             ?? new TensorDef(_graph.Values[id].Name, DataType.Undefined, null))).ToArray();
@@ -93,7 +93,7 @@ public sealed class InferenceSession : IDisposable
             var pool = _pool is not null && Interlocked.CompareExchange(ref _poolBusy, 1, 0) == 0 ? _pool : null;
             try
             {
-                Executor.Run(_graph, plan, values, ctx, Kernels, pool, Profile);
+                Executor.Run(_graph, plan, values, ctx, Kernels, pool, new ProfileScope(Profile, 0));
             }
             finally
             {

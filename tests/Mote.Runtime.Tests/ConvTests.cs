@@ -45,6 +45,11 @@ public class ConvTests
         ["many windows, one image"] = new(1, 32, [30, 30], 40, [3, 3], Pads: [1, 1, 1, 1]),
         ["large pointwise"] = new(2, 64, [28, 28], 48, [1, 1], Act: Activation.Relu),
         ["deep 3x3 on a small plane"] = new(1, 96, [7, 7], 80, [3, 3], Pads: [1, 1, 1, 1]),
+        // Narrow outputs multiply transposed (ConvGemm.IsNarrow): a few pixels, many channels.
+        ["narrow: 1-D strided like an STFT"] = new(1, 1, [640], 258, [256], Strides: [128]),
+        ["narrow: 3x3 on 4x4, groups 2, batch 2"] = new(2, 32, [4, 4], 64, [3, 3], Group: 2, Pads: [1, 1, 1, 1], Act: Activation.Relu),
+        ["narrow: pointwise 2x2"] = new(1, 64, [2, 2], 96, [1, 1], Act: Activation.HardSwish),
+        ["narrow: 1-D, 3 samples, no bias"] = new(1, 17, [5], 40, [3], Bias: false),
         ["weights not constant"] = new(1, 3, [9, 9], 4, [3, 3], Pads: [1, 1, 1, 1], ConstW: false, Act: Activation.Relu),
         ["weights not constant, pointwise, groups"] = new(2, 6, [5, 5], 4, [1, 1], Group: 2, ConstW: false),
         ["weights not constant, depthwise"] = new(1, 4, [7, 7], 4, [3, 3], Group: 4, ConstW: false),

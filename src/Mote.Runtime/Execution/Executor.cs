@@ -15,7 +15,7 @@ internal static class Executor
     /// the graph inputs in order (already validated and pinned).
     /// </summary>
     public static unsafe void Run(SessionGraph g, ExecutionPlan plan, ReadOnlySpan<TensorValue> inputs,
-        RunContext ctx, KernelSet kernels, KernelThreadPool? pool, SessionProfile? profile = null)
+        RunContext ctx, KernelSet kernels, KernelThreadPool? pool, ProfileScope profile = default)
     {
         ctx.Reserve(g.Values.Length, g.MaxInputs, g.MaxOutputs, plan.ArenaBytes, plan.ScratchBytes);
         var values = ctx.Values;
@@ -54,7 +54,7 @@ internal static class Executor
         for (int s = 0; s < plan.Steps.Length; s++)
         {
             var node = g.Nodes[plan.Steps[s]];
-            long start = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            long start = profile.IsOn ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             var ins = ctx.NodeInputs.AsSpan(0, node.Inputs.Length);
             var outs = ctx.NodeOutputs.AsSpan(0, node.Outputs.Length);
             for (int j = 0; j < ins.Length; j++)
@@ -68,7 +68,7 @@ internal static class Executor
                 allocator.Bind(ctx, node);
                 try
                 {
-                    node.Op.ExecuteAllocating(new NodeContext(ins, default, kernels, pool, default, implicitInputs), allocator);
+                    node.Op.ExecuteAllocating(new NodeContext(ins, default, kernels, pool, default, implicitInputs, profile.Inner), allocator);
                 }
                 catch (Exception e) when (Describe(node, e) is { } wrapped)
                 {
@@ -82,10 +82,10 @@ internal static class Executor
                     scratch = InferAtRunTime(g, node, ins, ctx);
                 for (int k = 0; k < outs.Length; k++)
                     outs[k] = node.Outputs[k] >= 0 ? values[node.Outputs[k]] : default;
-                RunNode(node, ins, outs, kernels, pool, ctx.Scratch(scratch), implicitInputs);
+                RunNode(node, ins, outs, kernels, pool, ctx.Scratch(scratch), implicitInputs, profile.Inner);
             }
-            if (profile is not null)
-                profile.AddNode(plan.Steps[s], start, ins,
+            if (profile.IsOn)
+                profile.Profile!.AddNode(node, profile.Depth, start, ins,
                     node.Outputs.Length > 0 && node.Outputs[0] >= 0 ? values[node.Outputs[0]].Shape : null);
             foreach (int id in plan.DynamicReleases[s])
                 if (ctx.DynamicBuffers[id] is { } b)
@@ -94,7 +94,8 @@ internal static class Executor
                     ctx.DynamicBuffers[id] = null;
                 }
         }
-        profile?.AddRun();
+        if (profile.IsOn && profile.Depth == 0)
+            profile.Profile!.AddRun();
     }
 
     /// <summary>
@@ -134,11 +135,11 @@ internal static class Executor
 
     /// <summary>Executes one node, turning an unexpected failure into an error that names the node.</summary>
     public static void RunNode(NodeSlot node, ReadOnlySpan<TensorValue> ins, ReadOnlySpan<TensorValue> outs,
-        KernelSet kernels, KernelThreadPool? pool, Span<byte> scratch, ReadOnlySpan<TensorValue> implicitInputs = default)
+        KernelSet kernels, KernelThreadPool? pool, Span<byte> scratch, ReadOnlySpan<TensorValue> implicitInputs = default, ProfileScope profile = default)
     {
         try
         {
-            node.Op.Execute(new NodeContext(ins, outs, kernels, pool, scratch, implicitInputs));
+            node.Op.Execute(new NodeContext(ins, outs, kernels, pool, scratch, implicitInputs, profile));
         }
         catch (Exception e) when (Describe(node, e) is { } wrapped)
         {

@@ -36,7 +36,7 @@ internal sealed class SubgraphRunner : IDisposable
     public TensorDef?[] Outputs { get; }
 
     /// <summary>Runs the subgraph; the outputs stay valid until the result is disposed.</summary>
-    public Result Run(ReadOnlySpan<TensorValue> inputs, KernelThreadPool? pool)
+    public Result Run(ReadOnlySpan<TensorValue> inputs, KernelThreadPool? pool, ProfileScope profile = default)
     {
         var shapes = new int[inputs.Length][];
         var types = new DataType[inputs.Length];
@@ -49,7 +49,7 @@ internal sealed class SubgraphRunner : IDisposable
         var ctx = _contexts.TryTake(out var c) ? c : new RunContext();
         try
         {
-            Executor.Run(_graph, plan, inputs, ctx, _build.Kernels, pool);
+            Executor.Run(_graph, plan, inputs, ctx, _build.Kernels, pool, profile);
         }
         catch
         {

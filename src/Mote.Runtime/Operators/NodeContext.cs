@@ -8,8 +8,9 @@ namespace Mote.Runtime.Operators;
 internal readonly ref struct NodeContext
 {
     public NodeContext(ReadOnlySpan<TensorValue> inputs, ReadOnlySpan<TensorValue> outputs, KernelSet kernels, KernelThreadPool? pool, Span<byte> scratch,
-        ReadOnlySpan<TensorValue> implicitInputs = default)
+        ReadOnlySpan<TensorValue> implicitInputs = default, ProfileScope profile = default)
     {
+        Profile = profile;
         ImplicitInputs = implicitInputs;
         Inputs = inputs;
         Outputs = outputs;
@@ -19,6 +20,9 @@ internal readonly ref struct NodeContext
     }
 
     public ReadOnlySpan<TensorValue> Inputs { get; }
+
+    /// <summary>Where a subgraph this node runs records its nodes' times (off unless the session profiles).</summary>
+    public ProfileScope Profile { get; }
 
     public ReadOnlySpan<TensorValue> Outputs { get; }
 

@@ -37,7 +37,7 @@ internal sealed class IfOperator : Operator, IDisposable
             throw new MoteShapeException($"the condition must be one bool, got {cond}");
         var branch = cond.Span<bool>()[0] ? _then : _else;
         var inputs = SubgraphInputs.Implicit(branch, _outer, ctx.ImplicitInputs);
-        using var result = branch.Run(inputs, ctx.Pool);
+        using var result = branch.Run(inputs, ctx.Pool, ctx.Profile);
         for (int k = 0; k < result.Count; k++)
             if (outputs.IsWanted(k))
                 SubgraphInputs.CopyOut(result.Output(k), outputs, k);

@@ -56,7 +56,7 @@ internal sealed class LoopOperator : Operator, IDisposable
             condition.Value.Span<bool>()[0] = cond;
             for (int i = 0; i < n; i++)
                 inputs[2 + i] = carried[i].Value;
-            using var result = _body.Run(inputs, ctx.Pool);
+            using var result = _body.Run(inputs, ctx.Pool, ctx.Profile);
             GC.KeepAlive(carried);
             cond = ReadScalar<bool>(result.Output(0), DataType.Bool, "the body's condition output");
             for (int i = 0; i < n; i++)

@@ -71,7 +71,7 @@ internal sealed class ScanOperator : Operator, IDisposable
                 slicesIn[j] = AxisSlices.Take(scanIn[j].Value, scanIn[j].Axis, _inDirections[j] == 1 ? length - 1 - t : t);
                 inputs[states + j] = slicesIn[j].Value;
             }
-            using var result = _body.Run(inputs, ctx.Pool);
+            using var result = _body.Run(inputs, ctx.Pool, ctx.Profile);
             GC.KeepAlive(slicesIn);
             GC.KeepAlive(carried);
             for (int i = 0; i < states; i++)

@@ -30,6 +30,8 @@ internal unsafe struct ConvGemmArgs
     /// <summary>Output pixels per column window, and the window buffer's row stride.</summary>
     public int WindowColumns, LdColumns;
     public ColumnSource Source;
+    /// <summary>Multiply transposed (<see cref="ConvGemm.IsNarrow"/>): the output is a few pixels wide.</summary>
+    public bool Transposed;
     public Window2D Window;
     /// <summary>For <see cref="ColumnSource.Im2ColNd"/>: 7 × <see cref="Rank"/> ints (input, kernel, strides, dilations, pad begin, pad end, output).</summary>
     public int* Nd;
@@ -54,6 +56,10 @@ internal unsafe struct ConvGemmArgs
 /// packed per group once (<see cref="SgemmKernel.PackA"/>), or read in place when they are not constant.
 /// </summary>
 /// <remarks>
+/// Narrow outputs (a few pixels, many channels: audio models' strided convolutions, late 1×1 layers) would fill
+/// a fraction of each register tile's columns, so they multiply transposed, <c>Yᵀ = Bᵀ·Wᵀ</c>, with the weights
+/// packed a second time as the B operand (on first use) and the few pixels as rows, then transpose the
+/// small result into place.
 /// Threads: when there are enough (image, group, window) tasks, each task fills its own column buffer (a
 /// scratch slot) and runs a single-threaded GEMM, so im2col runs in parallel too; otherwise windows are
 /// processed in order and each GEMM is split across the pool. Every output element is computed by one GEMM
@@ -61,6 +67,8 @@ internal unsafe struct ConvGemmArgs
 /// </remarks>
 internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
 {
+    private SgemmPackedB[]? _packedB;
+
     /// <summary>Floats per column window buffer (512 KB: it shares L2 with the packed weights).</summary>
     public const int ColumnBudget = 1 << 17;
 
@@ -73,19 +81,34 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
         return Math.Max(1, Math.Min(cols, outSize));
     }
 
+    /// <summary>
+    /// Whether a convolution whose output has <paramref name="outSize"/> pixels per image and <paramref name="m"/>
+    /// channels per group multiplies transposed: constant weights, a third of a tile's columns or fewer (at
+    /// least 4, which the GEMM's small-M path takes without packing), and more channels than pixels.
+    /// </summary>
+    public bool IsNarrow(int outSize, int m) => packed is not null && outSize <= Math.Max(4, sgemm.TileColumns / 3) && m > outSize;
+
     /// <summary>Row stride of a window buffer: strides that are multiples of 1 KiB make the GEMM pack B (L1 set conflicts).</summary>
     public static int LdColumns(int columns) => columns % 256 == 0 ? columns + 16 : columns;
 
     /// <summary>Scratch for up to <paramref name="slots"/> parallel windows (0 when B is the input itself).</summary>
     public static long ScratchBytes(in ConvGemmArgs a, int slots) =>
-        a.Source == ColumnSource.Pointwise ? 0 : ScratchSlots.Bytes(Math.Max(1, Math.Min(slots, a.Tasks)), SlotBytes(in a));
+        !NeedsSlot(in a) ? 0 : ScratchSlots.Bytes(Math.Max(1, Math.Min(slots, a.Tasks)), SlotBytes(in a));
 
-    private static long SlotBytes(in ConvGemmArgs a) => (long)a.Depth * a.LdColumns * sizeof(float);
+    private static bool NeedsSlot(in ConvGemmArgs a) => a.Source != ColumnSource.Pointwise || a.Transposed;
+
+    // The window's im2col columns, then (transposed) the window's Yᵀ.
+    private static long ColumnFloats(in ConvGemmArgs a) => a.Source == ColumnSource.Pointwise ? 0 : (long)a.Depth * a.LdColumns;
+
+    private static long SlotBytes(in ConvGemmArgs a) =>
+        (ColumnFloats(in a) + (a.Transposed ? (long)a.GroupOutputs * a.WindowColumns : 0)) * sizeof(float);
 
     /// <summary>Computes the convolution; <paramref name="scratch"/> holds <see cref="ScratchBytes"/> for <paramref name="slots"/>.</summary>
     public void Run(ConvGemmArgs* a, KernelThreadPool? pool, byte* scratch, int slots)
     {
-        bool columns = a->Source != ColumnSource.Pointwise;
+        bool columns = NeedsSlot(in *a);
+        if (a->Transposed && _packedB is null)
+            PackWeightsAsB(in *a);
         int tasks = a->Tasks, threads = pool?.ThreadCount ?? 1;
         slots = Math.Min(slots, tasks);
         if (threads > 1 && tasks >= 2 * threads && (!columns || threads <= slots))
@@ -142,6 +165,17 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
 
         var bSpan = new ReadOnlySpan<float>(b, Extent(k, ldb, count));
         var ySpan = new Span<float>(y, Extent(m, a.OutSize, count));
+        if (a.Transposed)
+        {
+            // Yᵀ (count × m) = Bᵀ · Wᵀ, bias per column of Yᵀ; then into Y's rows.
+            var yt = new Span<float>(columns + ColumnFloats(in a), count * m);
+            var biasT = a.Bias == null
+                ? new GemmEpilogue(a.Activation)
+                : new GemmEpilogue(GemmBiasKind.PerColumn, new ReadOnlySpan<float>(a.Bias + (long)group * m, m), a.Activation);
+            sgemm.Gemm(true, count, 1f, bSpan, ldb, _packedB![group], 0f, yt, m, in biasT, pool);
+            Mote.Kernels.Data.Transpose2D.Transpose<float>(yt, m, ySpan, a.OutSize, m, count);
+            return;
+        }
         var epilogue = a.Bias == null
             ? new GemmEpilogue(a.Activation)
             : new GemmEpilogue(GemmBiasKind.PerRow, new ReadOnlySpan<float>(a.Bias + (long)group * m, m), a.Activation);
@@ -149,6 +183,16 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
             sgemm.Gemm(packed[group], false, count, 1f, bSpan, ldb, 0f, ySpan, a.OutSize, in epilogue, pool);
         else
             sgemm.Gemm(false, false, m, count, k, 1f, new ReadOnlySpan<float>(a.W + (long)group * m * k, m * k), k, bSpan, ldb, 0f, ySpan, a.OutSize, in epilogue, pool);
+    }
+
+    // Once per operator, by the first run that needs it; a racing run packs its own copy and one of them wins.
+    private void PackWeightsAsB(in ConvGemmArgs a)
+    {
+        var packedB = new SgemmPackedB[a.Groups];
+        int m = a.GroupOutputs, k = a.Depth;
+        for (int g = 0; g < a.Groups; g++)
+            packedB[g] = sgemm.PackB(true, k, m, new ReadOnlySpan<float>(a.W + (long)g * m * k, m * k), k);
+        Interlocked.CompareExchange(ref _packedB, packedB, null);
     }
 
     // Floats spanned by a rows × count block with row stride ld.

@@ -154,6 +154,7 @@ internal sealed unsafe class ConvOperator : Operator
             a.Window = g.To2D(input, kernel);
         a.WindowColumns = _gemm.WindowColumns(a.Depth, outSize);
         a.LdColumns = ConvGemm.LdColumns(a.WindowColumns);
+        a.Transposed = _gemm.IsNarrow(outSize, a.GroupOutputs);
         return a;
     }
 
