@@ -42,6 +42,28 @@ public class SoftmaxF32Tests
     }
 
     [Fact]
+    public void ExpShiftSumFlushesOnlyBelowTheBoundAndKeepsNaN()
+    {
+        // Masked attention keys (−1e4, −∞, float.MinValue) give exact zeros; values just above the bound keep
+        // their tiny exponential; NaN propagates.
+        float[] x = [0f, -1e4f, float.NegativeInfinity, float.MinValue, -100f, -87f, SoftmaxF32.FlushBelow + 0.5f, -2f, float.NaN, -3f, 1f, -1e4f, -50f, -0.5f, -9f, -1e30f, 0.25f];
+        foreach (var w in SimdWidths.Available)
+        {
+            if (w == Mote.Kernels.Elementwise.SimdWidth.Scalar)
+                continue;
+            var y = new float[x.Length];
+            float sum = SoftmaxF32.ExpShiftSum(x, 0f, y, w);
+            Assert.True(float.IsNaN(sum), $"{w}: NaN must reach the sum");
+            for (int i = 0; i < x.Length; i++)
+            {
+                if (float.IsNaN(x[i])) Assert.True(float.IsNaN(y[i]), $"{w} [{i}]");
+                else if (x[i] < SoftmaxF32.FlushBelow) Assert.Equal(0f, y[i]);
+                else Assert.True(Math.Abs(y[i] - Math.Exp(x[i])) <= 2e-6 * Math.Exp(x[i]), $"{w} [{i}]: {y[i]} vs {Math.Exp(x[i])}");
+            }
+        }
+    }
+
+    [Fact]
     public void StridedMatchesRowwise()
     {
         int n = 7, inner = 19;
