@@ -144,7 +144,8 @@ public sealed class InferenceSession : IDisposable
         {
             var v = ctx.Values[_graph.Outputs[i]];
             var declared = Outputs[i].Type;
-            var tensor = Tensor.Zeros(declared == DataType.Undefined ? v.Type : declared, v.Shape);
+            // Every byte is written below (a copy or a narrowing conversion).
+            var tensor = Tensor.Uninitialized(declared == DataType.Undefined ? v.Type : declared, v.Shape);
             var dst = tensor.Memory.Span;
             if (declared == DataType.Float16 && v.Type == DataType.Float32)
                 TensorPrimitives.ConvertToHalf(v.Span<float>(), MemoryMarshal.Cast<byte, Half>(dst));

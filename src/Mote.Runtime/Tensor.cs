@@ -61,6 +61,13 @@ public sealed class Tensor
     }
 
     /// <summary>A zero-filled tensor.</summary>
+    /// <summary>A tensor whose contents the caller overwrites entirely (session outputs): no zeroing pass.</summary>
+    internal static Tensor Uninitialized(DataType type, int[] shape)
+    {
+        long count = Validate(shape, -1);
+        return new Tensor(type, (int[])shape.Clone(), GC.AllocateUninitializedArray<byte>(checked((int)(count * type.Size()))));
+    }
+
     public static Tensor Zeros(DataType type, params int[] shape)
     {
         long count = Validate(shape, -1);
