@@ -60,7 +60,6 @@ public sealed class Tensor
         return new Tensor(type, (int[])shape.Clone(), bytes);
     }
 
-    /// <summary>A zero-filled tensor.</summary>
     /// <summary>A tensor whose contents the caller overwrites entirely (session outputs): no zeroing pass.</summary>
     internal static Tensor Uninitialized(DataType type, int[] shape)
     {
@@ -68,6 +67,7 @@ public sealed class Tensor
         return new Tensor(type, (int[])shape.Clone(), GC.AllocateUninitializedArray<byte>(checked((int)(count * type.Size()))));
     }
 
+    /// <summary>A zero-filled tensor.</summary>
     public static Tensor Zeros(DataType type, params int[] shape)
     {
         long count = Validate(shape, -1);
