@@ -137,10 +137,24 @@ public sealed class GraphPassTests
         Assert.Empty(gemm.Attributes); // alpha = beta = 1, no transposes
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MatMulAddWithBatchedABecomesMatMulWithBias(bool biasFirst)
+    {
+        var m = MatMulAdd(["B", "S", 3], [4], biasFirst);
+        var r = Run(new MatMulAddToGemm(), m);
+        Assert.Equal(1, r.CountOf("MatMul+Add bias fused into MatMul"));
+        var matmul = Assert.Single(m.Graph.Nodes);
+        Assert.Equal(OpType.MatMul, matmul.Op);
+        Assert.Equal(["a", "b", "bias"], matmul.Inputs);
+        Assert.Equal(["y"], matmul.Outputs);
+    }
+
     [Fact]
     public void MatMulAddStaysWhenGemmCannotExpressIt()
     {
-        Assert.False(Run(new MatMulAddToGemm(), MatMulAdd([2, 2, 3], [4])).Changed);       // A is 3-D
+        Assert.False(Run(new MatMulAddToGemm(), MatMulAdd([2, 2, 3], [1, 4])).Changed);    // A is 3-D and the bias is not [N]
         Assert.False(Run(new MatMulAddToGemm(), MatMulAdd([2, 3], [2, 4])).Changed);       // bias is a full matrix
         Assert.False(Run(new MatMulAddToGemm(), MatMulAdd([2, 3], [4], constB: false)).Changed); // B computed
     }

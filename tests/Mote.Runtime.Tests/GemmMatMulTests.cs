@@ -140,6 +140,28 @@ public class GemmMatMulTests
         NnRunner.AssertClose(expected.Select(v => MathF.Max(v, 0)).ToArray(), y, 2e-5f, "relu");
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void MatMulFusedBias(bool constB, bool relu)
+    {
+        // The converter's MatMul + Add: a third input of N values added to every row, before the activation.
+        var a = NnRunner.RandomTensor(1, 2, 7, 5);
+        var b = NnRunner.RandomTensor(2, 5, 6);
+        var bias = NnRunner.RandomTensor(3, 6);
+        var (expected, _) = MatMulReference(a.ToArray<float>(), [2, 7, 5], b.ToArray<float>(), [5, 6]);
+        var bv = bias.ToArray<float>();
+        for (int i = 0; i < expected.Length; i++)
+            expected[i] = relu ? MathF.Max(expected[i] + bv[i % 6], 0) : expected[i] + bv[i % 6];
+        var attrs = new List<AttributeDef>();
+        if (relu)
+            ConvTests.AddActivation(attrs, Activation.Relu);
+        var y = NnRunner.Run(OpType.MatMul, [new(a), new(b, constB), new(bias, true)], 1, [.. attrs], alsoFolded: true)[0];
+        NnRunner.AssertClose(expected, y, 2e-5f, "bias");
+        Assert.ThrowsAny<MoteException>(() => NnRunner.Single(OpType.MatMul, [new(a), new(b, constB), new(NnRunner.RandomTensor(3, 5), true)]));
+    }
+
     [Fact]
     public void MatMulRejectsMismatches()
     {

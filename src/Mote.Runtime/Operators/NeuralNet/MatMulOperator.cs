@@ -13,6 +13,8 @@ namespace Mote.Runtime.Operators.NeuralNet;
 /// ONNX MatMul with NumPy semantics (f32 on the SGEMM kernels; f64, int32, int64, uint32, uint64 on a scalar
 /// reference): a 1-D A is a row [1, K] and a 1-D B a column [K, 1] (the added
 /// dimension is dropped from the result); leading (batch) dimensions broadcast. A constant B is packed at load.
+/// A third input (a Mote extension the converter writes for MatMul + Add, f32 only) is a bias of N values added
+/// to every row as the GEMM stores it, like the fused activation.
 /// </summary>
 /// <remarks>
 /// When B is a single matrix (rank ≤ 2, or batch dimensions all 1) every batch of A shares it, and A's
@@ -51,6 +53,11 @@ internal sealed unsafe class MatMulOperator : Operator
     {
         ctx.ExpectType(0, "A", Types);
         ctx.ExpectType(1, "B", ctx.InputType(0));
+        if (ctx.HasInput(2))
+        {
+            ctx.ExpectType(2, "bias", DataType.Float32);
+            ctx.ExpectType(0, "A", DataType.Float32);
+        }
         if (ctx.InputType(0) != DataType.Float32 && !_activation.IsNone)
             throw new MoteNotSupportedException($"a fused activation needs f32, not {ctx.InputType(0).ShortName()}");
         var a = ctx.InputShape(0);
@@ -78,6 +85,8 @@ internal sealed unsafe class MatMulOperator : Operator
             y.Add(a[^2]);
         if (b.Length > 1)
             y.Add(b[^1]);
+        if (ctx.HasInput(2) && (ctx.InputShape(2) is not [var nb] || nb != (b.Length == 1 ? 1 : b[^1])))
+            throw new MoteShapeException($"bias {ShapeMath.Format(ctx.InputShape(2))} must be [{(b.Length == 1 ? 1 : b[^1])}]");
         ctx.SetOutput(0, ctx.InputType(0), [.. y]);
     }
 
@@ -88,9 +97,10 @@ internal sealed unsafe class MatMulOperator : Operator
         var y = ctx.Output(0);
         if (y.Count == 0)
             return;
+        var bias = ctx.Input(2);
         var args = new Batches
         {
-            A = (float*)a.Data, B = (float*)b.Data, Y = (float*)y.Data,
+            A = (float*)a.Data, B = (float*)b.Data, Y = (float*)y.Data, Bias = bias.IsNone ? null : (float*)bias.Data,
             M = a.Rank == 1 ? 1 : a.Shape[^2], K = a.Shape[^1], N = b.Rank == 1 ? 1 : b.Shape[^1],
         };
         int aRank = Math.Max(0, a.Rank - 2), bRank = Math.Max(0, b.Rank - 2), r = Math.Max(aRank, bRank);
@@ -162,7 +172,9 @@ internal sealed unsafe class MatMulOperator : Operator
         long aSize = (long)g.M * k, bSize = (long)k * n, ySize = (long)m * n;
         var a = new ReadOnlySpan<float>(g.A + ai * aSize, checked((int)aSize));
         var y = new Span<float>(g.Y + (long)t * ySize, checked((int)ySize));
-        var epilogue = new GemmEpilogue(_activation);
+        var epilogue = g.Bias == null
+            ? new GemmEpilogue(_activation)
+            : new GemmEpilogue(GemmBiasKind.PerColumn, new ReadOnlySpan<float>(g.Bias, n), _activation);
         if (_packedB is not null)
             _sgemm.Gemm(false, m, 1f, a, Math.Max(1, k), _packedB[bi], 0f, y, n, in epilogue, pool);
         else
@@ -201,7 +213,7 @@ internal sealed unsafe class MatMulOperator : Operator
 
     private struct Batches
     {
-        public float* A, B, Y;
+        public float* A, B, Y, Bias;
         public int M, N, K, Rank, Count;
         public int* Dims;
         public long* AStrides, BStrides;
