@@ -124,6 +124,36 @@ public class ConvolutionTests
     }
 
     [Fact]
+    public void Im2ColPanelsHoldTheIm2ColMatrixPanelByPanel()
+    {
+        // Against the plain im2col matrix: every window of every geometry, panel widths 1, 7, 16 and 48,
+        // the last panel's spare columns zero, nothing written past the panels.
+        foreach (int[] g in Geometries)
+        {
+            var win = Geometry(g);
+            int ch = 3, k = ch * win.KernelSize, n = win.OutputSize;
+            var x = TestData.Random(ch * win.InputSize, n);
+            var full = new float[k * n];
+            Im2Col.Build(x, ch, in win, 0, n, full, n);
+            foreach (int nr in new[] { 1, 7, 16, 48 })
+                foreach (var (start, count) in new[] { (0, n), (n / 3, n - n / 3), (n / 2, Math.Min(5, n - n / 2)) })
+                {
+                    long floats = Mote.Kernels.NeuralNet.Im2ColPanels.Floats(k, count, nr);
+                    using var panels = new GuardedBuffer((int)floats);
+                    panels.Span.Fill(TestData.Sentinel);
+                    Mote.Kernels.NeuralNet.Im2ColPanels.Build(x, ch, in win, start, count, panels.Span, nr);
+                    for (int j = 0; j < (count + nr - 1) / nr * nr; j++)
+                        for (int r = 0; r < k; r++)
+                        {
+                            float got = panels.Span[(j / nr) * k * nr + r * nr + j % nr];
+                            float want = j < count ? full[r * n + start + j] : 0f;
+                            Assert.True(got == want, $"{win} nr={nr} window [{start}, {start + count}) row {r} column {j}: {got} vs {want}");
+                        }
+                }
+        }
+    }
+
+    [Fact]
     public void Im2ColZeroesPaddingAndCopiesInterior()
     {
         var win = Window2D.Create(2, 3, 2, 2, padTop: 1, padLeft: 1); // 2×3 outputs

@@ -3,7 +3,7 @@ using Mote.Kernels.Threading;
 
 namespace Mote.Kernels.Tests;
 
-internal enum GemmEntry { General, PackedA, PackedB }
+internal enum GemmEntry { General, PackedA, PackedB, PackedAWithBPanels }
 
 /// <summary>
 /// One GEMM problem with guarded inputs (against an inaccessible page), a sentinel-bordered output and an
@@ -61,6 +61,17 @@ internal sealed class GemmCase
             case GemmEntry.PackedB:
                 var pb = kernel.PackB(TransB, K, N, b.Span, Ldb);
                 kernel.Gemm(TransA, M, Alpha, a.Span, Lda, pb, Beta, cs, Ldc, epilogue, pool);
+                break;
+            case GemmEntry.PackedAWithBPanels:
+                // B laid out by hand in the variant's panels (as convolution's im2col writes it), against a guard page.
+                int nr = kernel.TileColumns;
+                var host = B;
+                var panels = new float[(N + nr - 1) / nr * nr * K];
+                for (int j = 0; j < N; j++)
+                    for (int kk = 0; kk < K; kk++)
+                        panels[(j / nr) * K * nr + kk * nr + j % nr] = TransB ? host[j * Ldb + kk] : host[kk * Ldb + j];
+                using (var guarded = GuardedBuffer.From(panels))
+                    kernel.Gemm(kernel.PackA(TransA, M, K, a.Span, Lda), N, Alpha, guarded.Span, Beta, cs, Ldc, epilogue, pool);
                 break;
         }
         return c;

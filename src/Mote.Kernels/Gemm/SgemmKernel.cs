@@ -95,6 +95,33 @@ public abstract unsafe class SgemmKernel
         }
     }
 
+    /// <summary>
+    /// GEMM with A packed once by <see cref="PackA"/> and B (K×<paramref name="n"/>) already laid out by the
+    /// caller in this variant's panels (<see cref="TileColumns"/> columns each; see <see cref="NeuralNet.Im2ColPanels"/>,
+    /// which builds convolution columns that way): panel p at <c>p·K·NR</c> holds columns [p·NR, p·NR + NR) as
+    /// K rows of NR floats, the last panel padded with finite values.
+    /// </summary>
+    public void Gemm(SgemmPackedA a, int n, float alpha, ReadOnlySpan<float> bPanels, float beta, Span<float> c, int ldc,
+        in GemmEpilogue epilogue = default, KernelThreadPool? pool = null)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        CheckLayout(a);
+        int m = a.Rows, k = a.Depth;
+        CheckSizes(m, n, k);
+        long need = (long)(n + TileColumns - 1) / TileColumns * TileColumns * k;
+        if (bPanels.Length < need)
+            throw new ArgumentException($"B panels hold {bPanels.Length} floats; {n} columns of depth {k} need {need}.", nameof(bPanels));
+        CheckOutput(c, m, n, ldc, epilogue, default, bPanels);
+        fixed (float* pb = bPanels, pc = c, pbias = epilogue.Bias)
+        {
+            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, epilogue);
+            args.PackedA = a.Pointer;
+            args.PackedB = pb;
+            Compute(in args, pool);
+            GC.KeepAlive(a); // a owns the pinned array behind the pointer: it must outlive the computation
+        }
+    }
+
     /// <summary>Packs op(A) (M×K) once for repeated <see cref="Gemm(SgemmPackedA, bool, int, float, ReadOnlySpan{float}, int, float, Span{float}, int, in GemmEpilogue, KernelThreadPool?)"/> calls.</summary>
     public SgemmPackedA PackA(bool transA, int m, int k, ReadOnlySpan<float> a, int lda)
     {

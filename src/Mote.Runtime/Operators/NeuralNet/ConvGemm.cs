@@ -32,6 +32,8 @@ internal unsafe struct ConvGemmArgs
     public ColumnSource Source;
     /// <summary>Multiply transposed (<see cref="ConvGemm.IsNarrow"/>): the output is a few pixels wide.</summary>
     public bool Transposed;
+    /// <summary>Im2col columns go straight into the GEMM's B panels (<see cref="ConvGemm.UsesPanels"/>); <see cref="LdColumns"/> is then whole panels.</summary>
+    public bool Panels;
     public Window2D Window;
     /// <summary>For <see cref="ColumnSource.Im2ColNd"/>: 7 × <see cref="Rank"/> ints (input, kernel, strides, dilations, pad begin, pad end, output).</summary>
     public int* Nd;
@@ -87,6 +89,16 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
     /// least 4, which the GEMM's small-M path takes without packing), and more channels than pixels.
     /// </summary>
     public bool IsNarrow(int outSize, int m) => packed is not null && outSize <= Math.Max(4, sgemm.TileColumns / 3) && m > outSize;
+
+    /// <summary>
+    /// Whether a 2-D (or 1-D) im2col convolution with packed weights writes its columns directly in the GEMM's
+    /// B panel layout (<see cref="Im2ColPanels"/>): the GEMM then streams each panel instead of reading NR-wide
+    /// pieces of K rows a window apart. Not for <see cref="IsNarrow"/> outputs, which multiply transposed.
+    /// </summary>
+    public bool UsesPanels(ColumnSource source, bool transposed) => packed is not null && source == ColumnSource.Im2Col2D && !transposed;
+
+    /// <summary>Row stride of a panel-layout window: whole panels.</summary>
+    public int PanelColumns(int columns) => (columns + sgemm.TileColumns - 1) / sgemm.TileColumns * sgemm.TileColumns;
 
     /// <summary>Row stride of a window buffer: strides that are multiples of 1 KiB make the GEMM pack B (L1 set conflicts).</summary>
     public static int LdColumns(int columns) => columns % 256 == 0 ? columns + 16 : columns;
@@ -149,6 +161,17 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
                 b = x + start;
                 ldb = a.InSize;
                 break;
+            case ColumnSource.Im2Col2D when a.Panels:
+            {
+                var panels = new Span<float>(columns, checked((int)Im2ColPanels.Floats(k, count, sgemm.TileColumns)));
+                Im2ColPanels.Build(new ReadOnlySpan<float>(x, a.GroupInputs * a.InSize), a.GroupInputs, in a.Window, start, count, panels, sgemm.TileColumns);
+                var yWindow = new Span<float>(y, Extent(m, a.OutSize, count));
+                var bias = a.Bias == null
+                    ? new GemmEpilogue(a.Activation)
+                    : new GemmEpilogue(GemmBiasKind.PerRow, new ReadOnlySpan<float>(a.Bias + (long)group * m, m), a.Activation);
+                sgemm.Gemm(packed![group], count, 1f, panels, 0f, yWindow, a.OutSize, in bias, pool);
+                return;
+            }
             case ColumnSource.Im2Col2D:
                 Im2ColRows.Build(new ReadOnlySpan<float>(x, a.GroupInputs * a.InSize), a.GroupInputs, in a.Window, start, count,
                     new Span<float>(columns, Extent(k, a.LdColumns, count)), a.LdColumns);

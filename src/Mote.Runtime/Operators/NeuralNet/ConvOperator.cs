@@ -153,8 +153,9 @@ internal sealed unsafe class ConvOperator : Operator
         if (r <= 2)
             a.Window = g.To2D(input, kernel);
         a.WindowColumns = _gemm.WindowColumns(a.Depth, outSize);
-        a.LdColumns = ConvGemm.LdColumns(a.WindowColumns);
         a.Transposed = _gemm.IsNarrow(outSize, a.GroupOutputs);
+        a.Panels = _gemm.UsesPanels(a.Source, a.Transposed);
+        a.LdColumns = a.Panels ? _gemm.PanelColumns(a.WindowColumns) : ConvGemm.LdColumns(a.WindowColumns);
         return a;
     }
 
