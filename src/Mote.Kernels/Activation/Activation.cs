@@ -2,11 +2,27 @@ namespace Mote.Kernels;
 
 /// <summary>
 /// An activation with its parameters: <see cref="Kind"/> plus two floats whose meaning depends on the
-/// kind (see <see cref="ActivationKind"/>). <c>default</c> is the identity. NaN inputs give NaN outputs
-/// for every kind (maximum and minimum follow IEEE 754-2019, as <see cref="MathF.Max(float, float)"/> does).
+/// kind (see <see cref="ActivationKind"/>), optionally followed by an affine map <c>y·Scale + Offset</c>
+/// (<see cref="WithAffine"/>: PaddleOCR's learnable affine blocks after each activation). <c>default</c> is
+/// the identity. NaN inputs give NaN outputs for every kind (maximum and minimum follow IEEE 754-2019, as
+/// <see cref="MathF.Max(float, float)"/> does).
 /// </summary>
 public readonly record struct Activation(ActivationKind Kind, float P0 = 0f, float P1 = 0f)
 {
+    /// <summary>Whether <see cref="Scale"/> and <see cref="Offset"/> apply after the activation.</summary>
+    public bool HasAffine { get; init; }
+
+    /// <summary>Multiplies the activation's result when <see cref="HasAffine"/>.</summary>
+    public float Scale { get; init; }
+
+    /// <summary>Added after <see cref="Scale"/> (one fused multiply-add) when <see cref="HasAffine"/>.</summary>
+    public float Offset { get; init; }
+
+    /// <summary>This activation followed by <c>y·scale + offset</c>, composed with any affine map it already has.</summary>
+    public Activation WithAffine(float scale, float offset) => HasAffine
+        ? this with { Scale = Scale * scale, Offset = Offset * scale + offset }
+        : this with { HasAffine = true, Scale = scale, Offset = offset };
+
     /// <summary>The identity.</summary>
     public static Activation None => default;
 
@@ -32,10 +48,12 @@ public readonly record struct Activation(ActivationKind Kind, float P0 = 0f, flo
     public static Activation Tanh => new(ActivationKind.Tanh);
 
     /// <summary>Whether this is the identity (nothing to apply).</summary>
-    public bool IsNone => Kind == ActivationKind.None;
+    public bool IsNone => Kind == ActivationKind.None && !HasAffine;
 
     /// <summary>The scalar reference: this activation of <paramref name="x"/>, written as the definition reads.</summary>
-    public float Apply(float x) => Kind switch
+    public float Apply(float x) => HasAffine ? MathF.FusedMultiplyAdd(ApplyKind(x), Scale, Offset) : ApplyKind(x);
+
+    private float ApplyKind(float x) => Kind switch
     {
         ActivationKind.None => x,
         ActivationKind.Relu => MathF.Max(x, 0f),

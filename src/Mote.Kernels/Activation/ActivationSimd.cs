@@ -15,13 +15,14 @@ internal static class ActivationSimd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV>(TV x, Activation act) where TV : unmanaged, ISimdF32<TV>
     {
-        switch (act.Kind)
+        TV y = act.Kind switch
         {
-            case ActivationKind.None: return x;
-            case ActivationKind.Relu: return TV.Max(x, TV.Zero);
-            case ActivationKind.Clip: return TV.Min(TV.Max(x, TV.Splat(act.P0)), TV.Splat(act.P1));
-            default: return ApplyOther(x, act);
-        }
+            ActivationKind.None => x,
+            ActivationKind.Relu => TV.Max(x, TV.Zero),
+            ActivationKind.Clip => TV.Min(TV.Max(x, TV.Splat(act.P0)), TV.Splat(act.P1)),
+            _ => ApplyOther(x, act),
+        };
+        return act.HasAffine ? TV.MultiplyAdd(y, TV.Splat(act.Scale), TV.Splat(act.Offset)) : y;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

@@ -31,7 +31,7 @@ internal unsafe struct DepthwiseOp<TV> : IWindowOp<TV> where TV : unmanaged, ISi
 
     public readonly float Start() => Bias;
     public readonly float PadValue => 0f;
-    public readonly bool HasFinish => Activation.Kind != ActivationKind.None;
+    public readonly bool HasFinish => !Activation.IsNone;
     public readonly TV StartVector() => TV.Splat(Bias);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly float Step(float acc, float x, int tap) => MathF.FusedMultiplyAdd(x, Weights[tap], acc);

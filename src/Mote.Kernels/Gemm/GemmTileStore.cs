@@ -78,7 +78,7 @@ internal static unsafe class GemmTileStore
         {
             if (hasRowBias) v = TV.Add(v, TV.Splat(rowBias));
             if (colBias != null) v = TV.Add(v, TV.Load(colBias));
-            if (f.Activation.Kind != ActivationKind.None) v = ActivationSimd.Apply(v, f.Activation);
+            if (!f.Activation.IsNone) v = ActivationSimd.Apply(v, f.Activation);
         }
         TV.Store(c, v);
     }

@@ -7,7 +7,10 @@ namespace Mote.Convert.Passes;
 /// <summary>
 /// Fuses an activation into the Conv, ConvTranspose or Gemm producing its input, when that output is
 /// read only by the activation: the producer gets the <see cref="FusedActivation"/> attributes (a
-/// <see cref="ActivationKind"/> id and its parameters), and writes the activation's output itself.
+/// <see cref="ActivationKind"/> id and its parameters), and writes the activation's output itself. A chain
+/// of multiplications, divisions, additions and subtractions by scalar constants right after the activation
+/// (PaddleOCR's learnable affine blocks, <c>act(x)·s + b</c>) joins it as the affine map
+/// <see cref="FusedActivation.AffineAttribute"/>.
 /// </summary>
 public sealed class FuseActivation : IGraphPass
 {
@@ -36,7 +39,44 @@ public sealed class FuseActivation : IGraphPass
                 model.Tensors.Remove(x);
                 graph.Nodes.RemoveAt(i--);
                 report.Count($"{act.Op} fused into {p.Node.Op}");
+                AbsorbAffine(graph, p.Node, index, report);
             }
+    }
+
+    /// <summary>Folds scalar Mul/Div/Add/Sub nodes that follow <paramref name="producer"/>'s fused activation into its affine map.</summary>
+    private static void AbsorbAffine(GraphDef graph, NodeDef producer, GraphIndex index, PassReport report)
+    {
+        var model = index.Model;
+        while (true)
+        {
+            string y = producer.Outputs[0];
+            if (!index.HasSingleReader(y) || index.SoleReader(y, graph) is not { } next || next.Inputs.Count != 2)
+                return;
+            int side = next.Inputs[0] == y ? 1 : next.Inputs[1] == y ? 0 : -1;
+            if (side < 0 || next.Inputs[1 - side] != y || ModelEdit.Scalar(index.Constant(next.Inputs[side])) is not { } c
+                || index.Constant(next.Inputs[side]) is not { } ct || ct.Type != DataType.Float32 || (ct.Shape?.Length ?? 0) > 1
+                || !double.IsFinite(c))
+                return;
+            (float scale, float offset)? step = next.Op switch
+            {
+                OpType.Mul => ((float)c, 0f),
+                OpType.Add => (1f, (float)c),
+                OpType.Div when side == 1 && c != 0 => ((float)(1 / c), 0f),
+                OpType.Sub when side == 1 => (1f, (float)-c),
+                OpType.Sub => (-1f, (float)c),   // c − y
+                _ => null,
+            };
+            if (step is not { } s)
+                return;
+            var current = FusedActivation.Read(producer);
+            var composed = current.WithAffine(s.scale, s.offset);
+            producer.SetAttribute(AttributeDef.FromInt(FusedActivation.KindAttribute, (long)composed.Kind));
+            producer.SetAttribute(AttributeDef.FromFloats(FusedActivation.AffineAttribute, [composed.Scale, composed.Offset]));
+            producer.Outputs[0] = next.Outputs[0];
+            model.Tensors.Remove(y);
+            graph.Nodes.Remove(next);
+            report.Count($"scalar {next.Op} folded into {producer.Op}'s activation");
+        }
     }
 
     /// <summary>The fused form of <paramref name="act"/>, or null when it is not a fusable activation.</summary>

@@ -24,6 +24,7 @@ public sealed class PassPipeline(IReadOnlyList<IGraphPass> passes)
         new RemoveDeadNodes(),
         .. analysis ?? [],
         new FoldBatchNorm(),
+        new FoldConvAffine(),
         new FuseLayerNorm(),
         new FuseGelu(),
         new FuseAttention(),
