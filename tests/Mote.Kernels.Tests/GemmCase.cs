@@ -3,7 +3,7 @@ using Mote.Kernels.Threading;
 
 namespace Mote.Kernels.Tests;
 
-internal enum GemmEntry { General, PackedA, PackedB, PackedAWithBPanels }
+internal enum GemmEntry { General, PackedA, PackedB, PackedAWithBPanels, PackedAWithBRows }
 
 /// <summary>
 /// One GEMM problem with guarded inputs (against an inaccessible page), a sentinel-bordered output and an
@@ -34,6 +34,27 @@ internal sealed class GemmCase
     public float[] B => TestData.Random(Needed(TransB ? N : K, TransB ? K : N, Ldb), Seed * 3 + 2);
     public float[] Bias => TestData.Random(BiasKind == GemmBiasKind.PerRow ? M : BiasKind == GemmBiasKind.PerColumn ? N : 0, Seed * 3 + 3, -2f, 2f);
     public float[] C0 => TestData.Random(M * Ldc, Seed * 3 + 4);
+
+    // B as K row pointers into a copy whose rows are in reverse order and padded by a panel's width (the
+    // contract: each row readable TileColumns − 1 floats past its end), the last row against a guard page.
+    private unsafe void RunWithRowPointers(SgemmKernel kernel, Span<float> a, Span<float> cs, in GemmEpilogue epilogue, KernelThreadPool? pool)
+    {
+        int nr = kernel.TileColumns, stride = N + nr;
+        var host = B;
+        var rows = new float[Math.Max(1, K * stride - 1)]; // the last row is read up to N + nr − 2
+        for (int kk = 0; kk < K; kk++)
+            for (int j = 0; j < N; j++)
+                rows[(K - 1 - kk) * stride + j] = TransB ? host[j * Ldb + kk] : host[kk * Ldb + j];
+        using var guarded = GuardedBuffer.From(rows);
+        var pointers = new nint[Math.Max(K, 1)];
+        fixed (float* p = guarded.Span)
+        {
+            for (int kk = 0; kk < K; kk++)
+                pointers[kk] = (nint)(p + (K - 1 - kk) * stride);
+            fixed (nint* rp = pointers)
+                kernel.Gemm(kernel.PackA(TransA, M, K, a, Lda), N, Alpha, (float**)rp, Beta, cs, Ldc, epilogue, pool);
+        }
+    }
 
     /// <summary>Runs <paramref name="kernel"/>; returns C with one sentinel row above and below.</summary>
     public float[] Run(SgemmKernel kernel, GemmEntry entry = GemmEntry.General, KernelThreadPool? pool = null)
@@ -72,6 +93,9 @@ internal sealed class GemmCase
                         panels[(j / nr) * K * nr + kk * nr + j % nr] = TransB ? host[j * Ldb + kk] : host[kk * Ldb + j];
                 using (var guarded = GuardedBuffer.From(panels))
                     kernel.Gemm(kernel.PackA(TransA, M, K, a.Span, Lda), N, Alpha, guarded.Span, Beta, cs, Ldc, epilogue, pool);
+                break;
+            case GemmEntry.PackedAWithBRows:
+                RunWithRowPointers(kernel, a.Span, cs, epilogue, pool);
                 break;
         }
         return c;

@@ -76,6 +76,7 @@ public class SgemmTests
                     Assert.Equal(general, c.Run(kernel, GemmEntry.PackedA));
                     Assert.Equal(general, c.Run(kernel, GemmEntry.PackedB));
                     Assert.Equal(general, c.Run(kernel, GemmEntry.PackedAWithBPanels));
+                    Assert.Equal(general, c.Run(kernel, GemmEntry.PackedAWithBRows));
                 }
     }
 
@@ -88,7 +89,7 @@ public class SgemmTests
         using var p2 = new KernelThreadPool(2);
         using var p3 = new KernelThreadPool(3);
         foreach (var (m, n, k) in new[] { (2, 300, 100), (50, 70, 300), (130, 257, 129), (16, 1000, 64), (200, 9, 40) })
-            foreach (var entry in new[] { GemmEntry.General, GemmEntry.PackedA, GemmEntry.PackedB, GemmEntry.PackedAWithBPanels })
+            foreach (var entry in new[] { GemmEntry.General, GemmEntry.PackedA, GemmEntry.PackedB, GemmEntry.PackedAWithBPanels, GemmEntry.PackedAWithBRows })
             {
                 var c = new GemmCase { M = m, N = n, K = k, Pad = 1, BiasKind = GemmBiasKind.PerColumn, Activation = Activation.Tanh, TransA = m % 2 == 0 };
                 float[] single = c.Run(kernel, entry);

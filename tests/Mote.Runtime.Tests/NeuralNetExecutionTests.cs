@@ -16,7 +16,7 @@ public class NeuralNetExecutionTests
     [InlineData(new[] { 1, 16, 20 }, new[] { 16, 1, 3 }, 16, "Depthwise")]
     [InlineData(new[] { 1, 16, 20, 20 }, new[] { 32, 16, 1, 1 }, 1, "Pointwise")]
     [InlineData(new[] { 1, 16, 20, 20 }, new[] { 32, 4, 1, 1 }, 4, "Pointwise")]
-    [InlineData(new[] { 1, 16, 20, 20 }, new[] { 32, 16, 3, 3 }, 1, "Im2Col2D")]
+    [InlineData(new[] { 1, 16, 20, 20 }, new[] { 32, 16, 3, 3 }, 1, "Implicit")]
     [InlineData(new[] { 1, 16, 4, 5, 6 }, new[] { 8, 16, 1, 1, 1 }, 1, "Pointwise")]
     [InlineData(new[] { 1, 16, 4, 5, 6 }, new[] { 8, 16, 3, 3, 3 }, 1, "Im2ColNd")]
     [InlineData(new[] { 1, 4, 4, 5, 6 }, new[] { 4, 1, 3, 3, 3 }, 4, "Im2ColNd")]

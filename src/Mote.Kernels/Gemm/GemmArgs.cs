@@ -2,7 +2,7 @@ namespace Mote.Kernels.Gemm;
 
 /// <summary>
 /// One validated, pinned GEMM call as raw pointers: what the public entry points hand to a variant.
-/// Exactly one of <see cref="A"/>/<see cref="PackedA"/> (and of <see cref="B"/>/<see cref="PackedB"/>) is set.
+/// Exactly one of <see cref="A"/>/<see cref="PackedA"/> (and of <see cref="B"/>/<see cref="PackedB"/>/<see cref="BRows"/>) is set.
 /// </summary>
 internal unsafe struct GemmArgs
 {
@@ -20,6 +20,8 @@ internal unsafe struct GemmArgs
     public nint Ldb;
     public bool TransB;
     public float* PackedB;
+    /// <summary>B as K row pointers, row k's N columns contiguous at <c>BRows[k]</c> (implicit-GEMM convolution).</summary>
+    public float** BRows;
 
     public float* C;
     public nint Ldc;

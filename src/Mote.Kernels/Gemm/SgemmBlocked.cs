@@ -128,6 +128,7 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
         // (convolution: M = output channels) the microkernel reads full panels of a row-major B in place.
         // Row strides that are multiples of 1 KiB would make a panel's rows share L1 sets, so those pack.
         bool bInPlace = g.PackedB == null && !g.TransB && g.M <= InPlaceMaxRows && g.Ldb % 256 != 0;
+        bool bRows = g.BRows != null;
         for (int jc = n0; jc < n1; jc += bk.NC)
         {
             int nc = Math.Min(bk.NC, n1 - jc);
@@ -144,7 +145,7 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
                     bPanelStride = (nint)K * NR;
                     bBlock = g.PackedB + (jc / NR) * bPanelStride + (nint)pc * NR;
                 }
-                else
+                else if (!bRows)
                 {
                     if (bInPlace) inPlaceEnd = jc + nc / NR * NR;
                     int packFrom = inPlaceEnd, cols = jc + nc - packFrom;
@@ -187,7 +188,10 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
                         for (int ir = 0; ir < mc; ir += MR)
                         {
                             int row = ic + ir;
-                            SgemmMicroKernel<TV, TRows, TCols>.Run<C1>(kc, aBlock + (ir / MR) * aPanelStride, 1, MR, bPanel, bStep, acc);
+                            if (bRows)
+                                SgemmMicroKernel<TV, TRows, TCols>.RunRows(kc, aBlock + (ir / MR) * aPanelStride, g.BRows + pc, col, acc);
+                            else
+                                SgemmMicroKernel<TV, TRows, TCols>.Run<C1>(kc, aBlock + (ir / MR) * aPanelStride, 1, MR, bPanel, bStep, acc);
                             float* rowBias = g.BiasKind == GemmBiasKind.PerRow ? g.Bias + row : null;
                             GemmTileStore.Store(acc, TCols.Value, Math.Min(MR, mc - ir), nr, g.C + row * g.Ldc + col, g.Ldc, rowBias, colBias, in flags);
                         }

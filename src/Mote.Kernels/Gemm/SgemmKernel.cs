@@ -122,6 +122,33 @@ public abstract unsafe class SgemmKernel
         }
     }
 
+    /// <summary>
+    /// GEMM with A packed once by <see cref="PackA"/> and B given as K row pointers: row k's <paramref name="n"/>
+    /// columns are contiguous at <c>bRows[k]</c>, and each row must stay readable for <see cref="TileColumns"/> − 1
+    /// floats past its end (the last panel reads whole vectors). Convolution points the rows into a zero-padded
+    /// copy of its input (the implicit GEMM), so no im2col matrix is ever written. The caller keeps the
+    /// pointers valid for the call; they are not bounds-checked.
+    /// </summary>
+    public void Gemm(SgemmPackedA a, int n, float alpha, float** bRows, float beta, Span<float> c, int ldc,
+        in GemmEpilogue epilogue = default, KernelThreadPool? pool = null)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        CheckLayout(a);
+        int m = a.Rows, k = a.Depth;
+        CheckSizes(m, n, k);
+        if (bRows == null && k > 0 && n > 0)
+            throw new ArgumentNullException(nameof(bRows));
+        CheckOutput(c, m, n, ldc, epilogue, default, default);
+        fixed (float* pc = c, pbias = epilogue.Bias)
+        {
+            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, epilogue);
+            args.PackedA = a.Pointer;
+            args.BRows = bRows;
+            Compute(in args, pool);
+            GC.KeepAlive(a); // a owns the pinned array behind the pointer: it must outlive the computation
+        }
+    }
+
     /// <summary>Packs op(A) (M×K) once for repeated <see cref="Gemm(SgemmPackedA, bool, int, float, ReadOnlySpan{float}, int, float, Span{float}, int, in GemmEpilogue, KernelThreadPool?)"/> calls.</summary>
     public SgemmPackedA PackA(bool transA, int m, int k, ReadOnlySpan<float> a, int lda)
     {

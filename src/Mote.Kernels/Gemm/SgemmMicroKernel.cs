@@ -24,9 +24,16 @@ internal static unsafe class SgemmMicroKernel<TV, TRows, TCols>
     where TRows : struct, IConstant
     where TCols : struct, IConstant
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<TPacked>(int kc, float* a, nint aRow, nint aStep, float* b, nint bStep, TV* acc)
+        where TPacked : struct, IConstant =>
+        Tile<TPacked, C0>(kc, a, aRow, aStep, b, bStep, null, 0, acc);
+
+    // The one register-tile loop; TRowPointers = C1 takes step k's B from bRows[k] + col instead of b + k·bStep.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TPacked, TRowPointers>(int kc, float* a, nint aRow, nint aStep, float* b, nint bStep, float** bRows, nint col, TV* acc)
         where TPacked : struct, IConstant
+        where TRowPointers : struct, IConstant
     {
         bool packed = TPacked.Value == 1;
         nint rs = packed ? 1 : aRow;
@@ -42,6 +49,7 @@ internal static unsafe class SgemmMicroKernel<TV, TRows, TCols>
         TV c70 = TV.Zero, c71 = TV.Zero, c72 = TV.Zero, c73 = TV.Zero;
         for (int k = 0; k < kc; k++)
         {
+            if (TRowPointers.Value == 1) b = bRows[k] + col;
             TV b0 = TV.Load(b);
             TV b1 = TCols.Value > 1 ? TV.Load(b + 1 * W) : default;
             TV b2 = TCols.Value > 2 ? TV.Load(b + 2 * W) : default;
@@ -66,6 +74,14 @@ internal static unsafe class SgemmMicroKernel<TV, TRows, TCols>
         if (TRows.Value > 6) Spill(acc + 6 * TCols.Value, c60, c61, c62, c63);
         if (TRows.Value > 7) Spill(acc + 7 * TCols.Value, c70, c71, c72, c73);
     }
+
+    /// <summary>
+    /// <see cref="Run{TPacked}"/> on a packed A panel with B given by row pointers: step k reads its NR values at
+    /// <c>bRows[k] + col</c> (implicit-GEMM convolution: each row is a shifted view of the padded input).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunRows(int kc, float* a, float** bRows, nint col, TV* acc) =>
+        Tile<C1, C1>(kc, a, 1, TRows.Value, null, 0, bRows, col, acc);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Row(TV av, TV b0, TV b1, TV b2, TV b3, ref TV c0, ref TV c1, ref TV c2, ref TV c3)

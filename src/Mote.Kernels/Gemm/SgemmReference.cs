@@ -23,7 +23,7 @@ internal static unsafe class SgemmReference
                 for (int k = 0; k < g.K; k++)
                 {
                     float a = g.TransA ? g.A[k * g.Lda + i] : g.A[i * g.Lda + k];
-                    float b = g.TransB ? g.B[j * g.Ldb + k] : g.B[k * g.Ldb + j];
+                    float b = g.BRows != null ? g.BRows[k][j] : g.TransB ? g.B[j * g.Ldb + k] : g.B[k * g.Ldb + j];
                     sum += a * b;
                 }
                 float* c = g.C + i * g.Ldc + j;

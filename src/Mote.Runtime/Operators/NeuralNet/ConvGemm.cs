@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Mote.Kernels;
 using Mote.Kernels.Convolution;
@@ -16,6 +17,8 @@ internal enum ColumnSource
     Im2Col2D,
     /// <summary>A window of the N-D im2col matrix (<see cref="Im2ColNd"/>).</summary>
     Im2ColNd,
+    /// <summary>Stride 1: a band of output rows as an implicit GEMM over a padded copy of its input rows (<see cref="ImplicitConvBand"/>).</summary>
+    Implicit,
 }
 
 /// <summary>One convolution as GEMMs: sizes and raw pointers, valid while the node executes.</summary>
@@ -30,6 +33,8 @@ internal unsafe struct ConvGemmArgs
     /// <summary>Output pixels per column window, and the window buffer's row stride.</summary>
     public int WindowColumns, LdColumns;
     public ColumnSource Source;
+    /// <summary>The SGEMM variant's register tile width (NR).</summary>
+    public int TileColumns;
     /// <summary>Multiply transposed (<see cref="ConvGemm.IsNarrow"/>): the output is a few pixels wide.</summary>
     public bool Transposed;
     /// <summary>Im2col columns go straight into the GEMM's B panels (<see cref="ConvGemm.UsesPanels"/>); <see cref="LdColumns"/> is then whole panels.</summary>
@@ -40,7 +45,12 @@ internal unsafe struct ConvGemmArgs
     public int Rank;
     public Activation Activation;
 
-    public readonly int Windows => (OutSize + WindowColumns - 1) / WindowColumns;
+    /// <summary>For <see cref="ColumnSource.Implicit"/>: output rows per band (a window is a band).</summary>
+    public int BandRows;
+
+    public readonly int Windows => Source == ColumnSource.Implicit
+        ? (Window.OutputHeight + BandRows - 1) / BandRows
+        : (OutSize + WindowColumns - 1) / WindowColumns;
 
     public readonly int Tasks => Images * Groups * Windows;
 
@@ -97,6 +107,27 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
     /// </summary>
     public bool UsesPanels(ColumnSource source, bool transposed) => packed is not null && source == ColumnSource.Im2Col2D && !transposed;
 
+    /// <summary>
+    /// Whether a 2-D convolution runs as an implicit GEMM (<see cref="ImplicitConvBand"/>): packed weights,
+    /// stride 1, a kernel larger than 1×1, and a plane wide enough that each band gives the GEMM whole panels.
+    /// </summary>
+    public bool UsesImplicit(ColumnSource source, in Window2D w, bool transposed) =>
+        packed is not null && source == ColumnSource.Im2Col2D && !transposed && ImplicitConvBand.Fits(in w) && w.KernelSize > 1;
+
+    /// <summary>Output rows per implicit-GEMM band: the padded input rows and the band's results fit about <see cref="ColumnBudget"/> floats.</summary>
+    public int BandRows(in Window2D w, int groupInputs, int m)
+    {
+        long ws = ImplicitConvBand.PaddedWidth(in w);
+        long perRow = (groupInputs + (long)m) * ws, fixedRows = (long)(w.KernelHeight - 1) * w.DilationHeight * groupInputs * ws;
+        long rows = Math.Max(1, (ColumnBudget - fixedRows) / Math.Max(1, perRow));
+        // At least a few register tiles of columns per band, or the packed weights are re-read too often.
+        rows = Math.Max(rows, (4L * sgemm.TileColumns + ws - 1) / ws);
+        return (int)Math.Clamp(rows, 1, Math.Max(1, w.OutputHeight));
+    }
+
+    /// <summary>The SGEMM variant's register tile width (NR).</summary>
+    public int TileColumns => sgemm.TileColumns;
+
     /// <summary>Row stride of a panel-layout window: whole panels.</summary>
     public int PanelColumns(int columns) => (columns + sgemm.TileColumns - 1) / sgemm.TileColumns * sgemm.TileColumns;
 
@@ -112,8 +143,20 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
     // The window's im2col columns, then (transposed) the window's Yᵀ.
     private static long ColumnFloats(in ConvGemmArgs a) => a.Source == ColumnSource.Pointwise ? 0 : (long)a.Depth * a.LdColumns;
 
-    private static long SlotBytes(in ConvGemmArgs a) =>
-        (ColumnFloats(in a) + (a.Transposed ? (long)a.GroupOutputs * a.WindowColumns : 0)) * sizeof(float);
+    private static long SlotBytes(in ConvGemmArgs a) => a.Source == ColumnSource.Implicit
+        ? ImplicitLayout(in a).Total
+        : (ColumnFloats(in a) + (a.Transposed ? (long)a.GroupOutputs * a.WindowColumns : 0)) * sizeof(float);
+
+    // An implicit-GEMM slot: the padded band, the K row pointers, the band's results (OH·Ws columns per channel);
+    // byte offsets, each 64-byte aligned.
+    private static (long Pointers, long Results, long Total) ImplicitLayout(in ConvGemmArgs a)
+    {
+        static long Align(long bytes) => (bytes + 63) & ~63L;
+        long band = Align(ImplicitConvBand.Floats(in a.Window, a.GroupInputs, a.BandRows, a.TileColumns) * sizeof(float));
+        long pointers = Align((long)a.Depth * sizeof(nint));
+        long results = (long)a.GroupOutputs * ImplicitConvBand.Columns(in a.Window, a.BandRows) * sizeof(float);
+        return (band, band + pointers, band + pointers + results);
+    }
 
     /// <summary>Computes the convolution; <paramref name="scratch"/> holds <see cref="ScratchBytes"/> for <paramref name="slots"/>.</summary>
     public void Run(ConvGemmArgs* a, KernelThreadPool? pool, byte* scratch, int slots)
@@ -157,6 +200,9 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
         int ldb;
         switch (a.Source)
         {
+            case ColumnSource.Implicit:
+                ImplicitBand(in a, image, group, w, columns, pool);
+                return;
             case ColumnSource.Pointwise:
                 b = x + start;
                 ldb = a.InSize;
@@ -206,6 +252,29 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
             sgemm.Gemm(packed[group], false, count, 1f, bSpan, ldb, 0f, ySpan, a.OutSize, in epilogue, pool);
         else
             sgemm.Gemm(false, false, m, count, k, 1f, new ReadOnlySpan<float>(a.W + (long)group * m * k, m * k), k, bSpan, ldb, 0f, ySpan, a.OutSize, in epilogue, pool);
+    }
+
+    // Output rows [band·R, band·R + R) of one group of one image: fill the padded rows, point B's rows into
+    // them, multiply into the slot (Ws columns per output row), then keep each row's first OW columns.
+    private void ImplicitBand(in ConvGemmArgs a, int image, int group, int band, float* slot, KernelThreadPool? pool)
+    {
+        ref readonly var win = ref a.Window;
+        int oy0 = band * a.BandRows, rows = Math.Min(a.BandRows, win.OutputHeight - oy0);
+        int m = a.GroupOutputs, n = ImplicitConvBand.Columns(in win, rows), ws = ImplicitConvBand.PaddedWidth(in win), ow = win.OutputWidth;
+        var layout = ImplicitLayout(in a);
+        float* x = a.X + ((long)image * a.Groups + group) * a.GroupInputs * a.InSize;
+        float** bRows = (float**)((byte*)slot + layout.Pointers);
+        float* results = (float*)((byte*)slot + layout.Results);
+        ImplicitConvBand.Fill(x, a.GroupInputs, in win, oy0, rows, slot, a.TileColumns);
+        ImplicitConvBand.Pointers(slot, a.GroupInputs, in win, rows, bRows);
+        var epilogue = a.Bias == null
+            ? new GemmEpilogue(a.Activation)
+            : new GemmEpilogue(GemmBiasKind.PerRow, new ReadOnlySpan<float>(a.Bias + (long)group * m, m), a.Activation);
+        sgemm.Gemm(packed![group], n, 1f, bRows, 0f, new Span<float>(results, m * n), n, in epilogue, pool);
+        float* y = a.Y + ((long)image * a.Groups + group) * m * a.OutSize + (long)oy0 * ow;
+        for (int o = 0; o < m; o++)
+            for (int r = 0; r < rows; r++)
+                Unsafe.CopyBlockUnaligned(y + (long)o * a.OutSize + (long)r * ow, results + (long)o * n + (long)r * ws, (uint)ow * sizeof(float));
     }
 
     // Once per operator, by the first run that needs it; a racing run packs its own copy and one of them wins.

@@ -117,6 +117,7 @@ internal sealed unsafe class ConvOperator : Operator
         {
             ColumnSource.Pointwise => ConvPath.Pointwise,
             ColumnSource.Im2Col2D => ConvPath.Im2Col2D,
+            ColumnSource.Implicit => ConvPath.Implicit,
             _ => ConvPath.Im2ColNd,
         };
     }
@@ -154,6 +155,12 @@ internal sealed unsafe class ConvOperator : Operator
             a.Window = g.To2D(input, kernel);
         a.WindowColumns = _gemm.WindowColumns(a.Depth, outSize);
         a.Transposed = _gemm.IsNarrow(outSize, a.GroupOutputs);
+        a.TileColumns = _gemm.TileColumns;
+        if (r <= 2 && _gemm.UsesImplicit(a.Source, in a.Window, a.Transposed))
+        {
+            a.Source = ColumnSource.Implicit;
+            a.BandRows = _gemm.BandRows(in a.Window, a.GroupInputs, a.GroupOutputs);
+        }
         a.Panels = _gemm.UsesPanels(a.Source, a.Transposed);
         a.LdColumns = a.Panels ? _gemm.PanelColumns(a.WindowColumns) : ConvGemm.LdColumns(a.WindowColumns);
         return a;
@@ -194,4 +201,6 @@ internal enum ConvPath
     Im2Col2D,
     /// <summary>N-D im2col windows + GEMM.</summary>
     Im2ColNd,
+    /// <summary>Stride 1: implicit GEMM over bands of a padded copy of the input.</summary>
+    Implicit,
 }
