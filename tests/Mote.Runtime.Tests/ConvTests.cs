@@ -50,6 +50,8 @@ public class ConvTests
         ["implicit: batch 2, one band"] = new(2, 12, [20, 23], 20, [3, 3], Pads: [1, 1, 1, 1]),
         ["implicit: groups, dilation 2, asymmetric pads"] = new(1, 8, [19, 17], 12, [3, 5], Group: 2, Dilations: [2, 1], Pads: [2, 0, 1, 3]),
         ["implicit: no padding, 2x2 kernel"] = new(1, 5, [9, 31], 7, [2, 2], Bias: false),
+        ["implicit: stride 2 phases, several bands"] = new(1, 96, [41, 46], 128, [3, 3], Strides: [2, 2], Pads: [1, 1, 1, 1], Act: Activation.Relu),
+        ["implicit: strides 2x1, dilation 2, 5x3 kernel"] = new(2, 6, [23, 19], 9, [5, 3], Strides: [2, 1], Dilations: [2, 1], Pads: [3, 1, 2, 0]),
         // Narrow outputs multiply transposed (ConvGemm.IsNarrow): a few pixels, many channels.
         ["narrow: 1-D strided like an STFT"] = new(1, 1, [640], 258, [256], Strides: [128]),
         ["narrow: 3x3 on 4x4, groups 2, batch 2"] = new(2, 32, [4, 4], 64, [3, 3], Group: 2, Pads: [1, 1, 1, 1], Act: Activation.Relu),

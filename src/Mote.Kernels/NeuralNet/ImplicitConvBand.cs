@@ -4,71 +4,98 @@ using Mote.Kernels.Convolution;
 namespace Mote.Kernels.NeuralNet;
 
 /// <summary>
-/// Convolution as an implicit GEMM, for stride 1: a band of output rows is computed from a zero-padded copy
-/// of the input rows it reads, and the GEMM's B operand is K = channels·kh·kw row pointers into that copy
+/// Convolution as an implicit GEMM: a band of output rows is computed from a zero-padded copy of the input
+/// rows it reads, and the GEMM's B operand is K = channels·kh·kw row pointers into that copy
 /// (<see cref="Gemm.SgemmKernel.Gemm(Gemm.SgemmPackedA, int, float, float**, float, Span{float}, int, in Gemm.GemmEpilogue, Threading.KernelThreadPool?)"/>),
 /// so no im2col matrix is written: each input value is copied once instead of kh·kw times.
 /// </summary>
 /// <remarks>
-/// Layout. The band holds, per channel, <see cref="InputRows"/> padded rows of <see cref="PaddedWidth"/>
-/// floats (W + left + right padding), zero outside the input. Output (oy0 + r, ox) of the band is GEMM column
-/// <c>q = r·Ws + ox</c>; tap (c, ky, kx) reads band element <c>q + (c·rows + ky·dh)·Ws + kx·dw</c>, so row k of B
-/// starts at that offset and its columns are contiguous. Columns with ox ≥ OW are computed and dropped by
-/// the caller. The band ends with <see cref="Slack"/> floats so the last register tile's whole vectors stay
-/// inside it.
+/// <para>Phases. With strides sh×sw each channel's padded rows are split into sh·sw phase planes, phase
+/// (a, b) holding padded rows a, a + sh, … and columns b, b + sw, … (for stride 1, the padded rows
+/// themselves). Tap (ky, kx) of output (oy, ox) is element (oy + ⌊ky·dh/sh⌋, ox + ⌊kx·dw/sw⌋) of phase
+/// (ky·dh mod sh, kx·dw mod sw), so every tap is a stride-1 shift of some phase plane.</para>
+/// <para>Layout. A phase plane of the band has <see cref="PhaseRows"/> rows of <see cref="PhaseWidth"/> Ws
+/// floats, zero outside the input; channel c's planes follow one another. Output (oy0 + r, ox) of the band is
+/// GEMM column <c>q = r·Ws + ox</c>, so row k of B is a contiguous run starting at a fixed offset. Columns with
+/// ox ≥ OW are computed and dropped by the caller. The band ends with <see cref="Slack"/> floats so the last
+/// register tile's whole vectors stay inside it.</para>
 /// </remarks>
 public static unsafe class ImplicitConvBand
 {
-    /// <summary>Whether a window runs this way: stride 1 in both directions.</summary>
-    public static bool Fits(in Window2D w) => w.StrideHeight == 1 && w.StrideWidth == 1;
+    /// <summary>Largest stride handled (the phase count grows with its square).</summary>
+    public const int MaxStride = 2;
 
-    /// <summary>Padded row width Ws = W + left + right padding.</summary>
-    public static int PaddedWidth(in Window2D w) => w.InputWidth + w.PadLeft + w.PadRight;
+    /// <summary>Whether a window runs this way: strides up to <see cref="MaxStride"/>.</summary>
+    public static bool Fits(in Window2D w) => w.StrideHeight <= MaxStride && w.StrideWidth <= MaxStride;
 
-    /// <summary>Input rows a band of <paramref name="outputRows"/> output rows reads.</summary>
-    public static int InputRows(in Window2D w, int outputRows) => outputRows + (w.KernelHeight - 1) * w.DilationHeight;
+    /// <summary>Phase row width Ws = OW + ⌊(kw − 1)·dw / sw⌋ (for stride 1, the padded input width).</summary>
+    public static int PhaseWidth(in Window2D w) => w.OutputWidth + (w.KernelWidth - 1) * w.DilationWidth / w.StrideWidth;
+
+    /// <summary>Rows of each phase plane for a band of <paramref name="outputRows"/> output rows.</summary>
+    public static int PhaseRows(in Window2D w, int outputRows) => outputRows + (w.KernelHeight - 1) * w.DilationHeight / w.StrideHeight;
 
     /// <summary>GEMM columns of a band of <paramref name="outputRows"/> output rows: (rows − 1)·Ws + OW.</summary>
-    public static int Columns(in Window2D w, int outputRows) => (outputRows - 1) * PaddedWidth(w) + w.OutputWidth;
+    public static int Columns(in Window2D w, int outputRows) => (outputRows - 1) * PhaseWidth(w) + w.OutputWidth;
 
     /// <summary>Floats after the band that the GEMM's last panel may read (one panel of <paramref name="tileColumns"/>).</summary>
     public static int Slack(int tileColumns) => tileColumns;
 
     /// <summary>Floats of a band of <paramref name="outputRows"/> output rows, slack included.</summary>
     public static long Floats(in Window2D w, int channels, int outputRows, int tileColumns) =>
-        (long)channels * InputRows(in w, outputRows) * PaddedWidth(in w) + Slack(tileColumns);
+        (long)channels * w.StrideHeight * w.StrideWidth * PhaseRows(in w, outputRows) * PhaseWidth(in w) + Slack(tileColumns);
 
     /// <summary>Fills the band for output rows [oy0, oy0 + outputRows) of <paramref name="channels"/> input planes.</summary>
     public static void Fill(float* image, int channels, in Window2D w, int oy0, int outputRows, float* band, int tileColumns)
     {
-        int ws = PaddedWidth(in w), rows = InputRows(in w, outputRows), width = w.InputWidth;
+        int sh = w.StrideHeight, sw = w.StrideWidth, ws = PhaseWidth(in w), rows = PhaseRows(in w, outputRows);
+        nint plane = (nint)rows * ws;
+        float* dst = band;
         for (int c = 0; c < channels; c++)
         {
-            float* plane = image + (nint)c * w.InputSize;
-            float* dst = band + (nint)c * rows * ws;
-            for (int r = 0; r < rows; r++, dst += ws)
-            {
-                int iy = oy0 - w.PadTop + r;
-                if ((uint)iy >= (uint)w.InputHeight)
-                {
-                    Unsafe.InitBlockUnaligned(dst, 0, (uint)ws * sizeof(float));
-                    continue;
-                }
-                for (int i = 0; i < w.PadLeft; i++) dst[i] = 0f;
-                Unsafe.CopyBlockUnaligned(dst + w.PadLeft, plane + (nint)iy * width, (uint)width * sizeof(float));
-                for (int i = w.PadLeft + width; i < ws; i++) dst[i] = 0f;
-            }
+            float* input = image + (nint)c * w.InputSize;
+            for (int a = 0; a < sh; a++)
+                for (int b = 0; b < sw; b++, dst += plane)
+                    FillPhase(input, in w, oy0, a, b, rows, ws, dst);
         }
-        Unsafe.InitBlockUnaligned(band + (nint)channels * rows * ws, 0, (uint)Slack(tileColumns) * sizeof(float));
+        Unsafe.InitBlockUnaligned(dst, 0, (uint)Slack(tileColumns) * sizeof(float));
+    }
+
+    // Phase (a, b): row r is padded row (oy0 + r)·sh + a, column j is padded column j·sw + b.
+    private static void FillPhase(float* input, in Window2D w, int oy0, int a, int b, int rows, int ws, float* dst)
+    {
+        int sh = w.StrideHeight, sw = w.StrideWidth, width = w.InputWidth;
+        // Columns j whose input column j·sw + b − pl lies in [0, W): j in [j0, j1).
+        int first = w.PadLeft - b, last = width - 1 + w.PadLeft - b;
+        int j0 = Math.Min(first <= 0 ? 0 : (first + sw - 1) / sw, ws);
+        int j1 = Math.Clamp(last < 0 ? 0 : last / sw + 1, j0, ws);
+        for (int r = 0; r < rows; r++, dst += ws)
+        {
+            int iy = (oy0 + r) * sh + a - w.PadTop;
+            if ((uint)iy >= (uint)w.InputHeight || j1 == j0)
+            {
+                Unsafe.InitBlockUnaligned(dst, 0, (uint)ws * sizeof(float));
+                continue;
+            }
+            for (int j = 0; j < j0; j++) dst[j] = 0f;
+            float* src = input + (nint)iy * width + (j0 * sw + b - w.PadLeft);
+            if (sw == 1) Unsafe.CopyBlockUnaligned(dst + j0, src, (uint)(j1 - j0) * sizeof(float));
+            else Im2ColRows.GatherEven(src, dst + j0, j1 - j0);
+            for (int j = j1; j < ws; j++) dst[j] = 0f;
+        }
     }
 
     /// <summary>The K = channels·kh·kw row pointers of B, in the weights' (c, ky, kx) order.</summary>
     public static void Pointers(float* band, int channels, in Window2D w, int outputRows, float** rowsOut)
     {
-        int ws = PaddedWidth(in w), rows = InputRows(in w, outputRows), k = 0;
+        int sh = w.StrideHeight, sw = w.StrideWidth, ws = PhaseWidth(in w), k = 0;
+        nint plane = (nint)PhaseRows(in w, outputRows) * ws;
         for (int c = 0; c < channels; c++)
             for (int ky = 0; ky < w.KernelHeight; ky++)
                 for (int kx = 0; kx < w.KernelWidth; kx++)
-                    rowsOut[k++] = band + ((nint)c * rows + ky * w.DilationHeight) * ws + kx * w.DilationWidth;
+                {
+                    int dy = ky * w.DilationHeight, dx = kx * w.DilationWidth;
+                    float* phase = band + ((nint)c * sh * sw + dy % sh * sw + dx % sw) * plane;
+                    rowsOut[k++] = phase + (nint)(dy / sh) * ws + dx / sw;
+                }
     }
 }

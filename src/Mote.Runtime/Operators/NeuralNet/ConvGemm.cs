@@ -17,7 +17,7 @@ internal enum ColumnSource
     Im2Col2D,
     /// <summary>A window of the N-D im2col matrix (<see cref="Im2ColNd"/>).</summary>
     Im2ColNd,
-    /// <summary>Stride 1: a band of output rows as an implicit GEMM over a padded copy of its input rows (<see cref="ImplicitConvBand"/>).</summary>
+    /// <summary>Strides 1 and 2: a band of output rows as an implicit GEMM over a padded copy of its input rows (<see cref="ImplicitConvBand"/>).</summary>
     Implicit,
 }
 
@@ -109,7 +109,7 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
 
     /// <summary>
     /// Whether a 2-D convolution runs as an implicit GEMM (<see cref="ImplicitConvBand"/>): packed weights,
-    /// stride 1, a kernel larger than 1×1, and a plane wide enough that each band gives the GEMM whole panels.
+    /// strides up to 2 and a kernel larger than 1×1 (a 1×1 stride-1 convolution needs no copy at all).
     /// </summary>
     public bool UsesImplicit(ColumnSource source, in Window2D w, bool transposed) =>
         packed is not null && source == ColumnSource.Im2Col2D && !transposed && ImplicitConvBand.Fits(in w) && w.KernelSize > 1;
@@ -117,8 +117,8 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
     /// <summary>Output rows per implicit-GEMM band: the padded input rows and the band's results fit about <see cref="ColumnBudget"/> floats.</summary>
     public int BandRows(in Window2D w, int groupInputs, int m)
     {
-        long ws = ImplicitConvBand.PaddedWidth(in w);
-        long perRow = (groupInputs + (long)m) * ws, fixedRows = (long)(w.KernelHeight - 1) * w.DilationHeight * groupInputs * ws;
+        long ws = ImplicitConvBand.PhaseWidth(in w), phases = (long)w.StrideHeight * w.StrideWidth;
+        long perRow = (groupInputs * phases + m) * ws, fixedRows = (long)ImplicitConvBand.PhaseRows(in w, 0) * groupInputs * phases * ws;
         long rows = Math.Max(1, (ColumnBudget - fixedRows) / Math.Max(1, perRow));
         // At least a few register tiles of columns per band, or the packed weights are re-read too often.
         rows = Math.Max(rows, (4L * sgemm.TileColumns + ws - 1) / ws);
@@ -260,7 +260,7 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
     {
         ref readonly var win = ref a.Window;
         int oy0 = band * a.BandRows, rows = Math.Min(a.BandRows, win.OutputHeight - oy0);
-        int m = a.GroupOutputs, n = ImplicitConvBand.Columns(in win, rows), ws = ImplicitConvBand.PaddedWidth(in win), ow = win.OutputWidth;
+        int m = a.GroupOutputs, n = ImplicitConvBand.Columns(in win, rows), ws = ImplicitConvBand.PhaseWidth(in win), ow = win.OutputWidth;
         var layout = ImplicitLayout(in a);
         float* x = a.X + ((long)image * a.Groups + group) * a.GroupInputs * a.InSize;
         float** bRows = (float**)((byte*)slot + layout.Pointers);

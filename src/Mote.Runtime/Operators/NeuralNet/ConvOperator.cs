@@ -201,6 +201,6 @@ internal enum ConvPath
     Im2Col2D,
     /// <summary>N-D im2col windows + GEMM.</summary>
     Im2ColNd,
-    /// <summary>Stride 1: implicit GEMM over bands of a padded copy of the input.</summary>
+    /// <summary>Strides 1 and 2: implicit GEMM over bands of a padded (phase-split) copy of the input.</summary>
     Implicit,
 }
