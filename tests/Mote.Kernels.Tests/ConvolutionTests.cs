@@ -204,15 +204,18 @@ public class ConvolutionTests
         var v = TestData.Variant(name);
         if (!v.IsSupportedBy(CpuFeatures.Detect())) return;
         var kernel = (DepthwiseConv2DKernel)v.Kernel;
-        var win = Window2D.Create(19, 45, 3, 3, 2, 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
-        float[] x = TestData.Random(7 * win.InputSize, 1), w = TestData.Random(7 * 9, 2), b = TestData.Random(7, 3);
-        float[] single = new float[7 * win.OutputSize];
-        kernel.Compute(x, 7, 1, in win, w, b, Activation.Relu, single);
+        // Enough work (channels · outputs · taps) for several tasks of KernelThreadPool.MinTaskWork.
+        const int channels = 67;
+        var win = Window2D.Create(99, 145, 3, 3, 2, 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
+        Assert.True((long)channels * win.OutputSize * win.KernelSize >= 3 * KernelThreadPool.MinTaskWork);
+        float[] x = TestData.Random(channels * win.InputSize, 1), w = TestData.Random(channels * 9, 2), b = TestData.Random(channels, 3);
+        float[] single = new float[channels * win.OutputSize];
+        kernel.Compute(x, channels, 1, in win, w, b, Activation.Relu, single);
         foreach (int threads in new[] { 1, 2, 3 })
         {
             using var pool = new KernelThreadPool(threads);
             float[] y = new float[single.Length];
-            kernel.Compute(x, 7, 1, in win, w, b, Activation.Relu, y, pool);
+            kernel.Compute(x, channels, 1, in win, w, b, Activation.Relu, y, pool);
             Assert.Equal(single, y);
         }
     }

@@ -105,15 +105,18 @@ public class PoolingTests
     public void ThreadCountsAreBitIdentical(string name)
     {
         if (Kernel(name) is not { } kernel) return;
-        var win = Window2D.Create(33, 47, 3, 3, 2, 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
-        float[] x = TestData.Random(9 * win.InputSize, 4);
-        float[] single = new float[9 * win.OutputSize];
-        kernel.AveragePool(x, 9, in win, false, single);
+        // Enough work (channels · outputs · taps) for several tasks of KernelThreadPool.MinTaskWork.
+        const int channels = 61;
+        var win = Window2D.Create(99, 141, 3, 3, 2, 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1);
+        Assert.True((long)channels * win.OutputSize * win.KernelSize >= 3 * KernelThreadPool.MinTaskWork);
+        float[] x = TestData.Random(channels * win.InputSize, 4);
+        float[] single = new float[channels * win.OutputSize];
+        kernel.AveragePool(x, channels, in win, false, single);
         foreach (int threads in new[] { 1, 2, 3 })
         {
             using var pool = new KernelThreadPool(threads);
             float[] y = new float[single.Length];
-            kernel.AveragePool(x, 9, in win, false, y, pool);
+            kernel.AveragePool(x, channels, in win, false, y, pool);
             Assert.Equal(single, y);
         }
     }

@@ -88,7 +88,8 @@ public class SgemmTests
         using var p1 = new KernelThreadPool(1);
         using var p2 = new KernelThreadPool(2);
         using var p3 = new KernelThreadPool(3);
-        foreach (var (m, n, k) in new[] { (2, 300, 100), (50, 70, 300), (130, 257, 129), (16, 1000, 64), (200, 9, 40) })
+        // Small products run on the caller alone (KernelThreadPool.MinTaskWork); these are big enough to split.
+        foreach (var (m, n, k) in new[] { (2, 3000, 500), (50, 170, 300), (130, 257, 129), (16, 1000, 64), (600, 9, 400) })
             foreach (var entry in new[] { GemmEntry.General, GemmEntry.PackedA, GemmEntry.PackedB, GemmEntry.PackedAWithBPanels, GemmEntry.PackedAWithBRows })
             {
                 var c = new GemmCase { M = m, N = n, K = k, Pad = 1, BiasKind = GemmBiasKind.PerColumn, Activation = Activation.Tanh, TransA = m % 2 == 0 };

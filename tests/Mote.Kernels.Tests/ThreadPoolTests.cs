@@ -96,4 +96,16 @@ public class ThreadPoolTests
             Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
         }
     }
+
+    [Fact]
+    public void SmallWorkStaysOnTheCallingThread()
+    {
+        using var pool = new KernelThreadPool(2);
+        using var single = new KernelThreadPool(1);
+        Assert.Equal(1, KernelThreadPool.TaskCount(null, 1L << 40, 8));
+        Assert.Equal(1, KernelThreadPool.TaskCount(single, 1L << 40, 8));
+        Assert.Equal(1, KernelThreadPool.TaskCount(pool, KernelThreadPool.MinTaskWork - 1, 6));
+        Assert.Equal(3, KernelThreadPool.TaskCount(pool, 3 * KernelThreadPool.MinTaskWork + 5, 6));
+        Assert.Equal(6, KernelThreadPool.TaskCount(pool, 100 * KernelThreadPool.MinTaskWork, 6));
+    }
 }

@@ -42,9 +42,9 @@ public abstract unsafe class DepthwiseConv2DKernel
         fixed (float* x = input, w = weights, b = bias, y = output)
         {
             var job = new Job { X = x, W = w, B = bias.Length == 0 ? null : b, Y = y, Window = window, Multiplier = multiplier, Activation = activation, Channels = outChannels, Run = ChannelFunction };
-            int tasks = pool is null ? 1 : Math.Min(outChannels, pool.ThreadCount * 4);
+            int tasks = KernelThreadPool.TaskCount(pool, (long)outChannels * window.OutputSize * window.KernelSize, Math.Min(outChannels, pool?.ThreadCount * 4 ?? 1));
             job.Tasks = tasks;
-            if (pool is null) job.Execute(0, KernelScratch.ForCurrentThread);
+            if (pool is null || tasks == 1) job.Execute(0, pool is null ? KernelScratch.ForCurrentThread : pool.GetScratch(0));
             else pool.Run(job, tasks);
         }
     }

@@ -60,11 +60,12 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
         int threads = pool?.ThreadCount ?? 1;
         int mPanels = (args.M + MR - 1) / MR, nPanels = (args.N + NR - 1) / NR;
         int mSplit = 1, nSplit = 1;
-        if (threads > 1)
+        // A few tasks per thread so that dynamic claiming evens out the load, but none smaller than the pool's
+        // minimum: a small product runs on the calling thread alone.
+        int target = KernelThreadPool.TaskCount(pool, (long)args.M * args.N * args.K, threads * 3);
+        if (target > 1)
         {
-            // Split where the other operand is constant first (nothing packed twice), aiming at a few tasks
-            // per thread so that dynamic claiming evens out the load.
-            int target = threads * 3;
+            // Split where the other operand is constant first (nothing packed twice).
             bool preferRows = args.PackedB != null || (args.PackedA == null && mPanels > nPanels);
             if (preferRows)
             {
@@ -79,7 +80,7 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
         }
         var job = new Job { Args = args, Blocking = _blocking, MPanels = mPanels, NPanels = nPanels, MSplit = mSplit, NSplit = nSplit };
         int tasks = mSplit * nSplit;
-        if (pool is null) job.Execute(0, KernelScratch.ForCurrentThread);
+        if (pool is null || tasks == 1) job.Execute(0, pool is null ? KernelScratch.ForCurrentThread : pool.GetScratch(0));
         else pool.Run(job, tasks);
     }
 

@@ -68,8 +68,9 @@ public abstract unsafe class Pool2DKernel
     private void Dispatch(Job job, KernelThreadPool? pool)
     {
         job.Run = ChannelFunction;
-        job.Tasks = pool is null ? 1 : Math.Min(job.Channels, pool.ThreadCount * 4);
-        if (pool is null) job.Execute(0, KernelScratch.ForCurrentThread);
+        long work = (long)job.Channels * (job.IsGlobal ? job.Spatial : (long)job.Window.OutputSize * job.Window.KernelSize);
+        job.Tasks = KernelThreadPool.TaskCount(pool, work, Math.Min(job.Channels, pool?.ThreadCount * 4 ?? 1));
+        if (pool is null || job.Tasks == 1) job.Execute(0, pool is null ? KernelScratch.ForCurrentThread : pool.GetScratch(0));
         else pool.Run(job, job.Tasks);
     }
 

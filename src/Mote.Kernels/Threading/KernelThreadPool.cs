@@ -61,6 +61,20 @@ public sealed unsafe class KernelThreadPool : IDisposable
     /// <summary>Number of participants, including the calling thread.</summary>
     public int ThreadCount { get; }
 
+    /// <summary>
+    /// Multiply-adds (or comparable element steps) a task should get at least: about 10 µs of work, so that
+    /// handing it to another thread (a few µs when the worker spins, tens when it must be woken) never costs
+    /// more than it saves. Small layers run on the calling thread alone.
+    /// </summary>
+    public const long MinTaskWork = 1 << 19;
+
+    /// <summary>
+    /// How many tasks to cut <paramref name="work"/> units (see <see cref="MinTaskWork"/>) into, at most
+    /// <paramref name="maxTasks"/>: 1 (run inline) for small work or a null pool.
+    /// </summary>
+    public static int TaskCount(KernelThreadPool? pool, long work, int maxTasks) =>
+        pool is null || pool.ThreadCount == 1 ? 1 : (int)Math.Clamp(work / MinTaskWork, 1, Math.Max(1, maxTasks));
+
     /// <summary>The scratch of participant <paramref name="workerIndex"/> (0 = the calling thread).</summary>
     public KernelScratch GetScratch(int workerIndex) => _scratch[workerIndex];
 
