@@ -71,7 +71,24 @@ public sealed class InferenceSession : IDisposable
         Run(inputs.Select(kv => new NamedTensor(kv.Key, kv.Value)));
 
     /// <inheritdoc cref="Run(NamedTensor[])"/>
-    public SessionOutputs Run(IEnumerable<NamedTensor> inputs)
+    public SessionOutputs Run(IEnumerable<NamedTensor> inputs) => RunCore(inputs, null)!;
+
+    /// <summary>
+    /// Runs the model and writes each output into the caller's tensor of the same name, allocating nothing for
+    /// the results: the way to run a model many times (video frames, audio chunks) without garbage. Every
+    /// output must be given, with the type and shape this run produces (see <see cref="Outputs"/>; a first
+    /// <see cref="Run(IEnumerable{NamedTensor})"/> shows shapes that depend on the inputs).
+    /// </summary>
+    /// <exception cref="MoteInputException">An input is wrong, or an output is missing, unknown, or has the wrong type or shape.</exception>
+    /// <exception cref="MoteShapeException">The graph cannot be evaluated for these input shapes.</exception>
+    /// <exception cref="MoteExecutionException">An operator failed; the message names the node.</exception>
+    public void RunInto(IEnumerable<NamedTensor> inputs, IReadOnlyList<NamedTensor> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        RunCore(inputs, outputs);
+    }
+
+    private SessionOutputs? RunCore(IEnumerable<NamedTensor> inputs, IReadOnlyList<NamedTensor>? into)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var bound = InputBinder.Bind(Inputs, inputs);
@@ -100,7 +117,10 @@ public sealed class InferenceSession : IDisposable
                 if (pool is not null)
                     Volatile.Write(ref _poolBusy, 0);
             }
-            return CollectOutputs(ctx);
+            if (into is null)
+                return CollectOutputs(ctx);
+            CopyOutputs(ctx, into);
+            return null;
         }
         finally
         {
@@ -143,19 +163,46 @@ public sealed class InferenceSession : IDisposable
         for (int i = 0; i < result.Length; i++)
         {
             var v = ctx.Values[_graph.Outputs[i]];
-            var declared = Outputs[i].Type;
-            // Every byte is written below (a copy or a narrowing conversion).
-            var tensor = Tensor.Uninitialized(declared == DataType.Undefined ? v.Type : declared, v.Shape);
-            var dst = tensor.Memory.Span;
-            if (declared == DataType.Float16 && v.Type == DataType.Float32)
-                TensorPrimitives.ConvertToHalf(v.Span<float>(), MemoryMarshal.Cast<byte, Half>(dst));
-            else if (declared == DataType.BFloat16 && v.Type == DataType.Float32)
-                BFloat16Narrow(v.Span<float>(), MemoryMarshal.Cast<byte, ushort>(dst));
-            else
-                v.Bytes.CopyTo(dst);
+            // Every byte is written by the copy (or narrowing conversion).
+            var tensor = Tensor.Uninitialized(OutputType(i, v), v.Shape);
+            CopyOutput(i, v, tensor);
             result[i] = new NamedTensor(Outputs[i].Name, tensor);
         }
         return new SessionOutputs(result);
+    }
+
+    private void CopyOutputs(RunContext ctx, IReadOnlyList<NamedTensor> into)
+    {
+        for (int i = 0; i < _graph.Outputs.Length; i++)
+        {
+            var v = ctx.Values[_graph.Outputs[i]];
+            string name = Outputs[i].Name;
+            Tensor? target = null;
+            for (int j = 0; j < into.Count && target is null; j++)
+                if (into[j].Name == name)
+                    target = into[j].Value;
+            if (target is null)
+                throw new MoteInputException($"no tensor given for output '{name}'");
+            var type = OutputType(i, v);
+            if (target.Type != type || !target.Shape.SequenceEqual(v.Shape))
+                throw new MoteInputException($"output '{name}' is {type.ShortName()}{ShapeMath.Format(v.Shape)}, the tensor given is {target.Type.ShortName()}{ShapeMath.Format(target.Shape.ToArray())}");
+            CopyOutput(i, v, target);
+        }
+    }
+
+    // The declared type (16-bit floats are computed in f32 and narrowed on the way out), else the computed one.
+    private DataType OutputType(int i, TensorValue v) => Outputs[i].Type == DataType.Undefined ? v.Type : Outputs[i].Type;
+
+    private void CopyOutput(int i, TensorValue v, Tensor tensor)
+    {
+        var declared = Outputs[i].Type;
+        var dst = tensor.Memory.Span;
+        if (declared == DataType.Float16 && v.Type == DataType.Float32)
+            TensorPrimitives.ConvertToHalf(v.Span<float>(), MemoryMarshal.Cast<byte, Half>(dst));
+        else if (declared == DataType.BFloat16 && v.Type == DataType.Float32)
+            BFloat16Narrow(v.Span<float>(), MemoryMarshal.Cast<byte, ushort>(dst));
+        else
+            v.Bytes.CopyTo(dst);
     }
 
     private static void BFloat16Narrow(ReadOnlySpan<float> src, Span<ushort> dst)

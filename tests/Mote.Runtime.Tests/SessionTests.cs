@@ -34,6 +34,32 @@ public class SessionTests
     }
 
     [Fact]
+    public void RunIntoCallerTensorsMatchesRunAndChecksThem()
+    {
+        using var session = AddReshapeMul().Session();
+        var x = Enumerable.Range(0, 12).Select(i => (float)i * 0.5f).ToArray();
+        var input = new[] { new NamedTensor("x", Tensor.FromArray(x, 2, 6)) };
+        var expected = session.Run(input);
+        // Given in another order than the model's outputs, and prefilled so a missed copy shows.
+        var y3 = Tensor.FromArray(Enumerable.Repeat(float.NaN, 12).ToArray(), 2, 3, 2);
+        var y1 = Tensor.FromArray(Enumerable.Repeat(float.NaN, 12).ToArray(), 2, 6);
+        var xs = Tensor.FromArray(new long[] { -1, -1 }, 2);
+        NamedTensor[] outputs = [new("xs", xs), new("y1", y1), new("y3", y3)];
+        for (int run = 0; run < 2; run++)
+        {
+            session.RunInto(input, outputs);
+            Assert.Equal(expected["y1"].ToArray<float>(), y1.ToArray<float>());
+            Assert.Equal(expected["y3"].ToArray<float>(), y3.ToArray<float>());
+            Assert.Equal(expected["xs"].ToArray<long>(), xs.ToArray<long>());
+        }
+        var missing = Assert.Throws<MoteInputException>(() => session.RunInto(input, [new("y1", y1), new("y3", y3)]));
+        Assert.Contains("'xs'", missing.Message);
+        var wrongShape = Assert.Throws<MoteInputException>(() => session.RunInto(input, [new("xs", xs), new("y1", y3), new("y3", y3)]));
+        Assert.Contains("'y1'", wrongShape.Message);
+        Assert.Throws<MoteInputException>(() => session.RunInto(input, [new("xs", y1), new("y1", y1), new("y3", y3)]));
+    }
+
+    [Fact]
     public void CachesOnePlanPerInputShape()
     {
         using var session = AddReshapeMul().Session();

@@ -22,7 +22,7 @@ internal static class ActivationSimd
             ActivationKind.Clip => TV.Min(TV.Max(x, TV.Splat(act.P0)), TV.Splat(act.P1)),
             _ => ApplyOther(x, act),
         };
-        return act.HasAffine ? TV.MultiplyAdd(y, TV.Splat(act.Scale), TV.Splat(act.Offset)) : y;
+        return act.HasAffine ? TV.Add(TV.Multiply(y, TV.Splat(act.Scale)), TV.Splat(act.Offset)) : y;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
