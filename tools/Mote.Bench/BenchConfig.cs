@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using Mote.Bench.Peak;
@@ -22,5 +23,6 @@ internal static class BenchConfig
         ManualConfig.Create(DefaultConfig.Instance)
             .AddColumn(new GflopsColumn(peak), new PercentOfPeakColumn(peak))
             .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(64))
+            .AddColumn(StatisticColumn.Median)
             .WithArtifactsPath(Path.Combine("out", "bench"));
 }

@@ -6,7 +6,7 @@ using Mote.Bench.Peak;
 
 namespace Mote.Bench.Reporting;
 
-/// <summary>Shared plumbing of the two flop columns: the case's workload, tier and mean time.</summary>
+/// <summary>Shared plumbing of the two flop columns: the case's workload, tier and median time.</summary>
 internal abstract class FlopColumn(FmaPeak peak) : IColumn
 {
     protected FmaPeak Peak { get; } = peak;
@@ -26,10 +26,11 @@ internal abstract class FlopColumn(FmaPeak peak) : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
         var workload = Parameter<IWorkload>(benchmarkCase);
-        var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (workload is null || mean is not > 0)
+        // The median, not the mean: on a shared machine a few disturbed iterations should not move the figure.
+        var median = summary[benchmarkCase]?.ResultStatistics?.Median;
+        if (workload is null || median is not > 0)
             return "-";
-        double gflops = workload.Flops / mean.Value; // flops per nanosecond = GFLOP/s
+        double gflops = workload.Flops / median.Value; // flops per nanosecond = GFLOP/s
         return Format(gflops, Parameter<ITiered>(benchmarkCase));
     }
 
@@ -41,12 +42,12 @@ internal abstract class FlopColumn(FmaPeak peak) : IColumn
     public override string ToString() => ColumnName;
 }
 
-/// <summary>GFLOP/s from the case's flop count and BenchmarkDotNet's mean time.</summary>
+/// <summary>GFLOP/s from the case's flop count and BenchmarkDotNet's median time.</summary>
 internal sealed class GflopsColumn(FmaPeak peak) : FlopColumn(peak)
 {
     public override string Id => "Mote.GFLOPs";
     public override string ColumnName => "GFLOP/s";
-    public override string Legend => "Floating-point operations per second (2 per multiply-add) from the mean time, one thread";
+    public override string Legend => "Floating-point operations per second (2 per multiply-add) from the median time, one thread";
     protected override string Format(double gflops, ITiered? tiered) => gflops.ToString("F1", CultureInfo.InvariantCulture);
 }
 
