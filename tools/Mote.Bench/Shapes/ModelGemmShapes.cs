@@ -36,7 +36,15 @@ internal static class ModelGemmShapes
                 fixedDims[name] = long.Parse(value, CultureInfo.InvariantCulture);
         }
         var model = Converter.Convert(args[0]).Model;
-        FixInputs(model, fixedDims);
+        try
+        {
+            FixInputs(model, fixedDims);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
         new InferShapes().Run(model, new PassReport("InferShapes"));
 
         var products = model.Graph.Nodes.Select(n => Describe(model, n)).OfType<Product>().ToList();
