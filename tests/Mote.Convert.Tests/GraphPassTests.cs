@@ -222,7 +222,7 @@ public sealed class GraphPassTests
         Assert.Equal([new KeyValuePair<OpType, int>(OpType.Gemm, 1)], result.OpHistogram);
         Assert.Equal(16, result.ParameterCount);
         Assert.Equal(64, result.ParameterBytes);
-        Assert.Equal(["RemoveIdentity", "RemoveDeadNodes", "Probe", "FoldBatchNorm", "FoldConvAffine", "FuseLayerNorm", "FuseGelu", "FuseAttention", "MatMulAddToGemm", "RecognizeHardSwish", "FuseActivation", "DeduplicateConstants", "RemoveDeadNodes"],
+        Assert.Equal(["RemoveIdentity", "RemoveDeadNodes", "Probe", "FoldBatchNorm", "FoldConvAffine", "FuseLayerNorm", "FuseGelu", "FuseAttention", "MatMulAddToGemm", "RecognizeHardSwish", "FuseConvResidual", "FuseActivation", "DeduplicateConstants", "RemoveDeadNodes"],
             result.Passes.Select(p => p.Pass));
         Assert.Equal("RemoveIdentity: 1 Identity nodes removed", result.Passes[0].ToString());
     }

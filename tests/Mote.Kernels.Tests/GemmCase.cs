@@ -19,6 +19,7 @@ internal sealed class GemmCase
     public GemmBiasKind BiasKind;
     public Activation Activation;
     public int Pad; // extra leading-dimension elements
+    public bool Residual; // a residual laid out like C, added before the activation
     public int Seed = 1;
 
     public int Lda => (TransA ? M : K) + Pad;
@@ -26,7 +27,7 @@ internal sealed class GemmCase
     public int Ldc => N + Pad;
 
     public override string ToString() =>
-        $"M={M} N={N} K={K} tA={TransA} tB={TransB} alpha={Alpha} beta={Beta} bias={BiasKind} act={Activation.Kind} pad={Pad}";
+        $"M={M} N={N} K={K} tA={TransA} tB={TransB} alpha={Alpha} beta={Beta} bias={BiasKind} act={Activation.Kind} pad={Pad} residual={Residual}";
 
     private static int Needed(int rows, int cols, int ld) => rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols;
 
@@ -34,6 +35,7 @@ internal sealed class GemmCase
     public float[] B => TestData.Random(Needed(TransB ? N : K, TransB ? K : N, Ldb), Seed * 3 + 2);
     public float[] Bias => TestData.Random(BiasKind == GemmBiasKind.PerRow ? M : BiasKind == GemmBiasKind.PerColumn ? N : 0, Seed * 3 + 3, -2f, 2f);
     public float[] C0 => TestData.Random(M * Ldc, Seed * 3 + 4);
+    public float[] R => Residual ? TestData.Random(Needed(M, N, Ldc), Seed * 3 + 5, -3f, 3f) : [];
 
     // B as K row pointers into a copy whose rows are in reverse order and padded by a panel's width (the
     // contract: each row readable TileColumns − 1 floats past its end), the last row against a guard page.
@@ -62,6 +64,7 @@ internal sealed class GemmCase
         using var a = GuardedBuffer.From(A);
         using var b = GuardedBuffer.From(B);
         using var bias = GuardedBuffer.From(Bias);
+        using var residual = GuardedBuffer.From(R);
         float[] c = new float[(M + 2) * Ldc];
         Array.Fill(c, TestData.Sentinel);
         float[] c0 = C0;
@@ -69,7 +72,7 @@ internal sealed class GemmCase
             for (int j = 0; j < N; j++)
                 c[(i + 1) * Ldc + j] = Beta == 0f ? float.NaN : c0[i * Ldc + j]; // beta = 0 must not read C
         Span<float> cs = c.AsSpan(Ldc, Needed(M, N, Ldc));
-        var epilogue = new GemmEpilogue(BiasKind, bias.Span, Activation);
+        var epilogue = new GemmEpilogue(BiasKind, bias.Span, Activation).WithResidual(residual.Span);
         switch (entry)
         {
             case GemmEntry.General:
@@ -105,7 +108,7 @@ internal sealed class GemmCase
     public void Verify(float[] c, string variant)
     {
         float[] expected = Run(new SgemmReferenceKernelAccessor().Kernel);
-        float[] a = A, b = B, bias = Bias, c0 = C0;
+        float[] a = A, b = B, bias = Bias, c0 = C0, r = R;
         for (int idx = 0; idx < c.Length; idx++)
         {
             int row = idx / Ldc - 1, col = idx % Ldc;
@@ -127,6 +130,7 @@ internal sealed class GemmCase
             if (Beta != 0f) mag += Math.Abs(Beta * c0[row * Ldc + col]);
             if (BiasKind == GemmBiasKind.PerRow) mag += Math.Abs(bias[row]);
             if (BiasKind == GemmBiasKind.PerColumn) mag += Math.Abs(bias[col]);
+            if (Residual) mag += Math.Abs(r[row * Ldc + col]);
             float want = expected[idx], got = c[idx];
             double tol = 2e-5 * mag + 1e-6 * (1 + Math.Abs(want));
             if (float.IsNaN(want) != float.IsNaN(got) || Math.Abs(got - want) > tol)

@@ -46,7 +46,7 @@ public class SgemmTests
             foreach (var bias in new[] { GemmBiasKind.None, GemmBiasKind.PerRow, GemmBiasKind.PerColumn })
                 foreach (var (alpha, beta) in new[] { (1f, 0f), (0.5f, 1f), (-2f, 0.25f) })
                     foreach (var (m, n, k) in new[] { (kernel.TileRows + 3, kernel.TileColumns * 2 + 5, 300), (2, 37, 19), (1, 5, 1) })
-                        new GemmCase { M = m, N = n, K = k, Alpha = alpha, Beta = beta, BiasKind = bias, Activation = act, Pad = 3, Seed = ++seed, TransB = seed % 2 == 0 }.Check(kernel);
+                        new GemmCase { M = m, N = n, K = k, Alpha = alpha, Beta = beta, BiasKind = bias, Activation = act, Pad = 3, Seed = ++seed, TransB = seed % 2 == 0, Residual = seed % 3 == 0 }.Check(kernel);
     }
 
     [Theory]
@@ -70,7 +70,7 @@ public class SgemmTests
             foreach (bool ta in new[] { false, true })
                 foreach (bool tb in new[] { false, true })
                 {
-                    var c = new GemmCase { M = m, N = n, K = k, TransA = ta, TransB = tb, Pad = 2, BiasKind = GemmBiasKind.PerRow, Activation = Activation.Relu, Beta = 0.5f };
+                    var c = new GemmCase { M = m, N = n, K = k, TransA = ta, TransB = tb, Pad = 2, BiasKind = GemmBiasKind.PerRow, Activation = Activation.Relu, Beta = 0.5f, Residual = ta != tb };
                     float[] general = c.Run(kernel);
                     c.Verify(general, kernel.Name);
                     Assert.Equal(general, c.Run(kernel, GemmEntry.PackedA));
@@ -92,7 +92,7 @@ public class SgemmTests
         foreach (var (m, n, k) in new[] { (2, 3000, 500), (50, 170, 300), (130, 257, 129), (16, 1000, 64), (600, 9, 400) })
             foreach (var entry in new[] { GemmEntry.General, GemmEntry.PackedA, GemmEntry.PackedB, GemmEntry.PackedAWithBPanels, GemmEntry.PackedAWithBRows })
             {
-                var c = new GemmCase { M = m, N = n, K = k, Pad = 1, BiasKind = GemmBiasKind.PerColumn, Activation = Activation.Tanh, TransA = m % 2 == 0 };
+                var c = new GemmCase { M = m, N = n, K = k, Pad = 1, BiasKind = GemmBiasKind.PerColumn, Activation = Activation.Tanh, TransA = m % 2 == 0, Residual = n % 2 == 1 };
                 float[] single = c.Run(kernel, entry);
                 c.Verify(single, kernel.Name);
                 Assert.Equal(single, c.Run(kernel, entry, p1));

@@ -95,6 +95,38 @@ public class ConvTests
         NnRunner.AssertClose(expected, y, 2e-5f, name);
     }
 
+    public static TheoryData<string> ResidualNames() => new(["3x3 pad 1", "1x1 pointwise relu batch 2", "stride 3 dilation 2 asymmetric pads leaky",
+        "groups 2 clip", "1-D relu", "3-D", "implicit: several bands", "implicit: stride 2 phases, several bands", "narrow: pointwise 2x2"]);
+
+    /// <summary>The converter's Conv + Add: a fourth input of Y's shape added before the activation, on every GEMM path.</summary>
+    [Theory]
+    [MemberData(nameof(ResidualNames))]
+    public void ResidualInputIsAddedBeforeTheActivation(string name)
+    {
+        var c = Cases[name];
+        int r = c.Spatial.Length;
+        int[] xShape = [c.N, c.C, .. c.Spatial], wShape = [c.M, c.C / c.Group, .. c.Kernel];
+        var x = NnRunner.RandomTensor(1, xShape);
+        var w = NnRunner.RandomTensor(2, wShape);
+        var b = NnRunner.RandomTensor(3, c.M);
+        var attrs = new List<AttributeDef> { AttributeDef.FromInt("group", c.Group) };
+        if (c.Strides is not null) attrs.Add(AttributeDef.FromInts("strides", c.Strides.Select(v => (long)v).ToArray()));
+        if (c.Dilations is not null) attrs.Add(AttributeDef.FromInts("dilations", c.Dilations.Select(v => (long)v).ToArray()));
+        if (c.Pads is not null) attrs.Add(AttributeDef.FromInts("pads", c.Pads.Select(v => (long)v).ToArray()));
+        AddActivation(attrs, c.Act);
+        var strides = c.Strides ?? Enumerable.Repeat(1, r).ToArray();
+        var dilations = c.Dilations ?? Enumerable.Repeat(1, r).ToArray();
+        var pads = ExpectedPads(c.Spatial, c.Kernel, strides, dilations, c.AutoPad, c.Pads);
+        var yShape = ConvReference.OutputShape(xShape, wShape, strides, dilations, pads);
+        var residual = NnRunner.RandomTensor(4, yShape);
+        var plain = new float[yShape.Aggregate(1, (a, d) => a * d)];
+        ConvReference.Conv(x.ToArray<float>(), xShape, w.ToArray<float>(), wShape, c.Bias ? b.ToArray<float>() : [], c.Group, strides, dilations, pads, plain, default);
+        var rv = residual.ToArray<float>();
+        var expected = plain.Select((v, i) => c.Act.Apply(v + rv[i])).ToArray();
+        var y = NnRunner.Run(OpType.Conv, [new(x), new(w, true), c.Bias ? new(b, true) : null, new(residual)], 1, [.. attrs])[0];
+        NnRunner.AssertClose(expected, y, 2e-5f, name);
+    }
+
     [Fact]
     public void RejectsChannelMismatch()
     {

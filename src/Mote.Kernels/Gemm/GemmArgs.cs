@@ -27,6 +27,8 @@ internal unsafe struct GemmArgs
     public nint Ldc;
 
     public float* Bias;
+    /// <summary>Residual added before the activation, element (i, j) at <c>i·Ldc + j</c>; null when none.</summary>
+    public float* Residual;
     public GemmBiasKind BiasKind;
     public Activation Activation;
 }

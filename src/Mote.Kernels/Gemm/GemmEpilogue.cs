@@ -12,8 +12,9 @@ public enum GemmBiasKind : byte
 }
 
 /// <summary>
-/// What a GEMM does to each output after the product: <c>C = act(alpha·op(A)·op(B) + beta·C + bias)</c>.
-/// Applied while the microkernel stores its tile, not as another pass over C. <c>default</c> = no bias,
+/// What a GEMM does to each output after the product: <c>C = act(alpha·op(A)·op(B) + beta·C + bias + R)</c>, R
+/// an optional residual laid out like C (a skip connection added in the store: ResNet-style blocks). Applied
+/// while the microkernel stores its tile, not as another pass over C. <c>default</c> = no bias, no residual,
 /// no activation.
 /// </summary>
 public readonly ref struct GemmEpilogue
@@ -28,6 +29,18 @@ public readonly ref struct GemmEpilogue
         Bias = bias;
         Activation = activation;
     }
+
+    /// <summary>
+    /// This epilogue with a residual: element (i, j) of <paramref name="residual"/> is at <c>i·ldc + j</c> (C's own
+    /// row stride) and is added before the activation. It must not overlap C.
+    /// </summary>
+    public GemmEpilogue WithResidual(ReadOnlySpan<float> residual) => new(BiasKind, Bias, Activation, residual);
+
+    private GemmEpilogue(GemmBiasKind kind, ReadOnlySpan<float> bias, Activation activation, ReadOnlySpan<float> residual)
+        : this(kind, bias, activation) => Residual = residual;
+
+    /// <summary>The residual added before the activation (empty: none); laid out like C.</summary>
+    public ReadOnlySpan<float> Residual { get; }
 
     /// <summary>Where <see cref="Bias"/> applies.</summary>
     public GemmBiasKind BiasKind { get; }

@@ -16,7 +16,7 @@ internal struct GemmTileFlags
 
 /// <summary>
 /// The fused epilogue: moves a microkernel tile (raw sums, <c>acc[r·cols + j]</c>, still in L1) into C
-/// while applying alpha, beta, bias and activation, one vector at a time. Rows past <c>mr</c> and columns
+/// while applying alpha, beta, bias, residual (same layout as C) and activation, one vector at a time. Rows past <c>mr</c> and columns
 /// past <c>nr</c> are dropped here, the one place that handles partial tiles: a partial vector goes through
 /// a small stack buffer, so C (and a per-column bias) is never read or written past its edge.
 /// </summary>
@@ -24,12 +24,15 @@ internal static unsafe class GemmTileStore
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Store<TV>(TV* acc, int cols, int mr, int nr, float* c, nint ldc,
-        float* rowBias, float* colBias, in GemmTileFlags f) where TV : unmanaged, ISimdF32<TV>
+        float* rowBias, float* colBias, float* residual, in GemmTileFlags f) where TV : unmanaged, ISimdF32<TV>
     {
         int w = TV.Count;
         float* tmpC = stackalloc float[w];
         float* tmpBias = stackalloc float[w];
-        for (int r = 0; r < mr; r++, c += ldc)
+        float* tmpResidual = stackalloc float[w];
+        // The residual joins only with the last depth block, like the bias.
+        if (!f.Last) residual = null;
+        for (int r = 0; r < mr; r++, c += ldc, residual = residual == null ? null : residual + ldc)
         {
             float rb = rowBias != null ? rowBias[r] : 0f;
             for (int j = 0; j < cols; j++)
@@ -40,7 +43,7 @@ internal static unsafe class GemmTileStore
                 TV v = acc[r * cols + j];
                 if (lanes >= w)
                 {
-                    Store(v, c + col, colBias != null ? colBias + col : null, rowBias != null, rb, f);
+                    Store(v, c + col, colBias != null ? colBias + col : null, rowBias != null, rb, residual != null ? residual + col : null, f);
                 }
                 else
                 {
@@ -54,7 +57,14 @@ internal static unsafe class GemmTileStore
                         new ReadOnlySpan<float>(colBias + col, lanes).CopyTo(new Span<float>(tmpBias, w));
                         cb = tmpBias;
                     }
-                    Store(v, tmpC, cb, rowBias != null, rb, f);
+                    float* rs = null;
+                    if (residual != null)
+                    {
+                        new Span<float>(tmpResidual, w).Clear();
+                        new ReadOnlySpan<float>(residual + col, lanes).CopyTo(new Span<float>(tmpResidual, w));
+                        rs = tmpResidual;
+                    }
+                    Store(v, tmpC, cb, rowBias != null, rb, rs, f);
                     new ReadOnlySpan<float>(tmpC, lanes).CopyTo(new Span<float>(c + col, lanes));
                 }
             }
@@ -62,7 +72,7 @@ internal static unsafe class GemmTileStore
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TV>(TV v, float* c, float* colBias, bool hasRowBias, float rowBias, in GemmTileFlags f)
+    private static void Store<TV>(TV v, float* c, float* colBias, bool hasRowBias, float rowBias, float* residual, in GemmTileFlags f)
         where TV : unmanaged, ISimdF32<TV>
     {
         if (f.First)
@@ -78,6 +88,7 @@ internal static unsafe class GemmTileStore
         {
             if (hasRowBias) v = TV.Add(v, TV.Splat(rowBias));
             if (colBias != null) v = TV.Add(v, TV.Load(colBias));
+            if (residual != null) v = TV.Add(v, TV.Load(residual));
             if (!f.Activation.IsNone) v = ActivationSimd.Apply(v, f.Activation);
         }
         TV.Store(c, v);

@@ -194,7 +194,8 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
                             else
                                 SgemmMicroKernel<TV, TRows, TCols>.Run<C1>(kc, aBlock + (ir / MR) * aPanelStride, 1, MR, bPanel, bStep, acc);
                             float* rowBias = g.BiasKind == GemmBiasKind.PerRow ? g.Bias + row : null;
-                            GemmTileStore.Store(acc, TCols.Value, Math.Min(MR, mc - ir), nr, g.C + row * g.Ldc + col, g.Ldc, rowBias, colBias, in flags);
+                            GemmTileStore.Store(acc, TCols.Value, Math.Min(MR, mc - ir), nr, g.C + row * g.Ldc + col, g.Ldc, rowBias, colBias,
+                                g.Residual == null ? null : g.Residual + row * g.Ldc + col, in flags);
                         }
                     }
                 }
@@ -244,7 +245,8 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
                 else { b = packed + (nint)((col - packedFirst) / NR) * kc * NR; bStep = NR; }
                 SgemmMicroKernel<TV, TM, TCols>.Run<C0>(kc, a, aRow, aStep, b, bStep, acc);
                 float* colBias = g.BiasKind == GemmBiasKind.PerColumn ? g.Bias + col : null;
-                GemmTileStore.Store(acc, TCols.Value, g.M, nr, g.C + col, g.Ldc, g.BiasKind == GemmBiasKind.PerRow ? g.Bias : null, colBias, in flags);
+                GemmTileStore.Store(acc, TCols.Value, g.M, nr, g.C + col, g.Ldc, g.BiasKind == GemmBiasKind.PerRow ? g.Bias : null, colBias,
+                    g.Residual == null ? null : g.Residual + col, in flags);
             }
             pc += kc;
         } while (pc < K);

@@ -46,9 +46,9 @@ public abstract unsafe class SgemmKernel
         CheckMatrix(a, transA ? k : m, transA ? m : k, lda, nameof(a));
         CheckMatrix(b, transB ? n : k, transB ? k : n, ldb, nameof(b));
         CheckOutput(c, m, n, ldc, epilogue, a, b);
-        fixed (float* pa = a, pb = b, pc = c, pbias = epilogue.Bias)
+        fixed (float* pa = a, pb = b, pc = c, pbias = epilogue.Bias, pres = epilogue.Residual)
         {
-            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, epilogue);
+            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, pres, epilogue);
             args.A = pa; args.Lda = lda; args.TransA = transA;
             args.B = pb; args.Ldb = ldb; args.TransB = transB;
             Compute(in args, pool);
@@ -65,9 +65,9 @@ public abstract unsafe class SgemmKernel
         CheckSizes(m, n, k);
         CheckMatrix(a, transA ? k : m, transA ? m : k, lda, nameof(a));
         CheckOutput(c, m, n, ldc, epilogue, a, default);
-        fixed (float* pa = a, pc = c, pbias = epilogue.Bias)
+        fixed (float* pa = a, pc = c, pbias = epilogue.Bias, pres = epilogue.Residual)
         {
-            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, epilogue);
+            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, pres, epilogue);
             args.A = pa; args.Lda = lda; args.TransA = transA;
             args.PackedB = b.Pointer;
             Compute(in args, pool);
@@ -85,9 +85,9 @@ public abstract unsafe class SgemmKernel
         CheckSizes(m, n, k);
         CheckMatrix(b, transB ? n : k, transB ? k : n, ldb, nameof(b));
         CheckOutput(c, m, n, ldc, epilogue, default, b);
-        fixed (float* pb = b, pc = c, pbias = epilogue.Bias)
+        fixed (float* pb = b, pc = c, pbias = epilogue.Bias, pres = epilogue.Residual)
         {
-            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, epilogue);
+            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, pres, epilogue);
             args.PackedA = a.Pointer;
             args.B = pb; args.Ldb = ldb; args.TransB = transB;
             Compute(in args, pool);
@@ -112,9 +112,9 @@ public abstract unsafe class SgemmKernel
         if (bPanels.Length < need)
             throw new ArgumentException($"B panels hold {bPanels.Length} floats; {n} columns of depth {k} need {need}.", nameof(bPanels));
         CheckOutput(c, m, n, ldc, epilogue, default, bPanels);
-        fixed (float* pb = bPanels, pc = c, pbias = epilogue.Bias)
+        fixed (float* pb = bPanels, pc = c, pbias = epilogue.Bias, pres = epilogue.Residual)
         {
-            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, epilogue);
+            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, pres, epilogue);
             args.PackedA = a.Pointer;
             args.PackedB = pb;
             Compute(in args, pool);
@@ -139,9 +139,9 @@ public abstract unsafe class SgemmKernel
         if (bRows == null && k > 0 && n > 0)
             throw new ArgumentNullException(nameof(bRows));
         CheckOutput(c, m, n, ldc, epilogue, default, default);
-        fixed (float* pc = c, pbias = epilogue.Bias)
+        fixed (float* pc = c, pbias = epilogue.Bias, pres = epilogue.Residual)
         {
-            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, epilogue);
+            var args = Args(m, n, k, alpha, beta, pc, ldc, pbias, pres, epilogue);
             args.PackedA = a.Pointer;
             args.BRows = bRows;
             Compute(in args, pool);
@@ -172,10 +172,11 @@ public abstract unsafe class SgemmKernel
     /// <summary>Runs one validated call. Packed operands use this variant's panel layout.</summary>
     private protected abstract void Compute(in GemmArgs args, KernelThreadPool? pool);
 
-    private static GemmArgs Args(int m, int n, int k, float alpha, float beta, float* c, int ldc, float* bias, in GemmEpilogue e) => new()
+    private static GemmArgs Args(int m, int n, int k, float alpha, float beta, float* c, int ldc, float* bias, float* residual, in GemmEpilogue e) => new()
     {
         M = m, N = n, K = k, Alpha = alpha, Beta = beta, C = c, Ldc = ldc,
         Bias = e.BiasKind == GemmBiasKind.None ? null : bias,
+        Residual = e.Residual.IsEmpty ? null : residual,
         BiasKind = e.BiasKind, Activation = e.Activation,
     };
 
@@ -210,8 +211,11 @@ public abstract unsafe class SgemmKernel
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.BiasKind, "Unknown bias kind."),
         };
         if (e.Bias.Length < biasNeed) throw new ArgumentException($"Bias holds {e.Bias.Length} floats; {e.BiasKind} needs {biasNeed}.", nameof(e));
+        long residualNeed = m == 0 || n == 0 ? 0 : (long)(m - 1) * ldc + n;
+        if (!e.Residual.IsEmpty && e.Residual.Length < residualNeed)
+            throw new ArgumentException($"Residual holds {e.Residual.Length} floats; {m}×{n} with C's stride {ldc} needs {residualNeed}.", nameof(e));
         ReadOnlySpan<float> cr = c;
-        if (cr.Overlaps(a) || cr.Overlaps(b) || (biasNeed > 0 && cr.Overlaps(e.Bias)))
-            throw new ArgumentException("C must not overlap A, B or the bias.", nameof(c));
+        if (cr.Overlaps(a) || cr.Overlaps(b) || (biasNeed > 0 && cr.Overlaps(e.Bias)) || cr.Overlaps(e.Residual))
+            throw new ArgumentException("C must not overlap A, B, the bias or the residual.", nameof(c));
     }
 }

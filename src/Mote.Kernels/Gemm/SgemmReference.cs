@@ -31,6 +31,7 @@ internal static unsafe class SgemmReference
                 if (g.Beta != 0f) v += g.Beta * *c;
                 if (g.BiasKind == GemmBiasKind.PerRow) v += g.Bias[i];
                 else if (g.BiasKind == GemmBiasKind.PerColumn) v += g.Bias[j];
+                if (g.Residual != null) v += g.Residual[i * g.Ldc + j];
                 *c = g.Activation.Apply(v);
             }
         }

@@ -30,6 +30,7 @@ public sealed class PassPipeline(IReadOnlyList<IGraphPass> passes)
         new FuseAttention(),
         new MatMulAddToGemm(),
         new RecognizeHardSwish(),
+        new FuseConvResidual(),
         new FuseActivation(),
         new DeduplicateConstants(),
         new RemoveDeadNodes(),

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Mote.Kernels;
@@ -25,6 +26,8 @@ internal enum ColumnSource
 internal unsafe struct ConvGemmArgs
 {
     public float* X, W, Bias, Y;
+    /// <summary>Residual laid out like Y, added before the activation (the converter's Conv + Add); null when none.</summary>
+    public float* Residual;
     public int Images, Groups;
     /// <summary>Input and output channels per group, and the GEMM depth (input channels · kernel size).</summary>
     public int GroupInputs, GroupOutputs, Depth;
@@ -77,7 +80,7 @@ internal unsafe struct ConvGemmArgs
 /// processed in order and each GEMM is split across the pool. Every output element is computed by one GEMM
 /// over the same depth, so results do not depend on the thread count or the split.
 /// </remarks>
-internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
+internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed, ActivationKernel activations)
 {
     private SgemmPackedB[]? _packedB;
 
@@ -195,6 +198,7 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
         int m = a.GroupOutputs, k = a.Depth;
         float* x = a.X + ((long)image * a.Groups + group) * a.GroupInputs * a.InSize;
         float* y = a.Y + ((long)image * a.Groups + group) * m * a.OutSize + start;
+        float* residual = a.Residual == null ? null : a.Residual + ((long)image * a.Groups + group) * m * a.OutSize + start;
 
         float* b;
         int ldb;
@@ -212,9 +216,7 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
                 var panels = new Span<float>(columns, checked((int)Im2ColPanels.Floats(k, count, sgemm.TileColumns)));
                 Im2ColPanels.Build(new ReadOnlySpan<float>(x, a.GroupInputs * a.InSize), a.GroupInputs, in a.Window, start, count, panels, sgemm.TileColumns);
                 var yWindow = new Span<float>(y, Extent(m, a.OutSize, count));
-                var bias = a.Bias == null
-                    ? new GemmEpilogue(a.Activation)
-                    : new GemmEpilogue(GemmBiasKind.PerRow, new ReadOnlySpan<float>(a.Bias + (long)group * m, m), a.Activation);
+                var bias = Epilogue(in a, group, GemmBiasKind.PerRow, true, residual, count);
                 sgemm.Gemm(packed![group], count, 1f, panels, 0f, yWindow, a.OutSize, in bias, pool);
                 return;
             }
@@ -238,16 +240,12 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
         {
             // Yᵀ (count × m) = Bᵀ · Wᵀ, bias per column of Yᵀ; then into Y's rows.
             var yt = new Span<float>(columns + ColumnFloats(in a), count * m);
-            var biasT = a.Bias == null
-                ? new GemmEpilogue(a.Activation)
-                : new GemmEpilogue(GemmBiasKind.PerColumn, new ReadOnlySpan<float>(a.Bias + (long)group * m, m), a.Activation);
+            var biasT = Epilogue(in a, group, GemmBiasKind.PerColumn, true, null, count); // never with a residual (ConvOperator)
             sgemm.Gemm(true, count, 1f, bSpan, ldb, _packedB![group], 0f, yt, m, in biasT, pool);
             Mote.Kernels.Data.Transpose2D.Transpose<float>(yt, m, ySpan, a.OutSize, m, count);
             return;
         }
-        var epilogue = a.Bias == null
-            ? new GemmEpilogue(a.Activation)
-            : new GemmEpilogue(GemmBiasKind.PerRow, new ReadOnlySpan<float>(a.Bias + (long)group * m, m), a.Activation);
+        var epilogue = Epilogue(in a, group, GemmBiasKind.PerRow, true, residual, count);
         if (packed is not null)
             sgemm.Gemm(packed[group], false, count, 1f, bSpan, ldb, 0f, ySpan, a.OutSize, in epilogue, pool);
         else
@@ -267,14 +265,36 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed)
         float* results = (float*)((byte*)slot + layout.Results);
         ImplicitConvBand.Fill(x, a.GroupInputs, in win, oy0, rows, slot, a.TileColumns);
         ImplicitConvBand.Pointers(slot, a.GroupInputs, in win, rows, bRows);
-        var epilogue = a.Bias == null
-            ? new GemmEpilogue(a.Activation)
-            : new GemmEpilogue(GemmBiasKind.PerRow, new ReadOnlySpan<float>(a.Bias + (long)group * m, m), a.Activation);
+        // The results have Ws columns per output row, Y and the residual OW: a residual joins (and the activation
+        // follows) in the copy into Y instead.
+        bool hasResidual = a.Residual != null;
+        var epilogue = Epilogue(in a, group, GemmBiasKind.PerRow, !hasResidual, null, 0);
         sgemm.Gemm(packed![group], n, 1f, bRows, 0f, new Span<float>(results, m * n), n, in epilogue, pool);
-        float* y = a.Y + ((long)image * a.Groups + group) * m * a.OutSize + (long)oy0 * ow;
+        long offset = ((long)image * a.Groups + group) * m * a.OutSize + (long)oy0 * ow;
+        float* y = a.Y + offset;
         for (int o = 0; o < m; o++)
             for (int r = 0; r < rows; r++)
-                Unsafe.CopyBlockUnaligned(y + (long)o * a.OutSize + (long)r * ow, results + (long)o * n + (long)r * ws, (uint)ow * sizeof(float));
+            {
+                float* dst = y + (long)o * a.OutSize + (long)r * ow, src = results + (long)o * n + (long)r * ws;
+                if (!hasResidual)
+                {
+                    Unsafe.CopyBlockUnaligned(dst, src, (uint)ow * sizeof(float));
+                    continue;
+                }
+                var row = new Span<float>(dst, ow);
+                TensorPrimitives.Add(new ReadOnlySpan<float>(src, ow), new ReadOnlySpan<float>(a.Residual + offset + (dst - y), ow), row);
+                activations.Apply(a.Activation, row);
+            }
+    }
+
+    // Bias per output channel of the group (per row of Y, per column of Yᵀ), the activation unless the caller
+    // applies it later, and the residual window laid out like Y's.
+    private static GemmEpilogue Epilogue(in ConvGemmArgs a, int group, GemmBiasKind kind, bool activation, float* residual, int count)
+    {
+        int m = a.GroupOutputs;
+        var act = activation ? a.Activation : default;
+        var e = a.Bias == null ? new GemmEpilogue(act) : new GemmEpilogue(kind, new ReadOnlySpan<float>(a.Bias + (long)group * m, m), act);
+        return residual == null ? e : e.WithResidual(new ReadOnlySpan<float>(residual, Extent(m, a.OutSize, count)));
     }
 
     // Once per operator, by the first run that needs it; a racing run packs its own copy and one of them wins.

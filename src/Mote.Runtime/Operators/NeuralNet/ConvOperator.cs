@@ -7,7 +7,9 @@ namespace Mote.Runtime.Operators.NeuralNet;
 
 /// <summary>
 /// ONNX Conv (1-D, 2-D, 3-D…; groups, strides, dilations, pads, auto_pad, optional bias) in f32, with the
-/// activation the converter fused into it (<see cref="FusedActivation"/>) applied as each tile is stored.
+/// activation the converter fused into it (<see cref="FusedActivation"/>) applied as each tile is stored. A
+/// fourth input (a Mote extension the converter writes for Conv + Add, not on depthwise convolutions) is a
+/// residual of Y's shape added before the activation.
 /// </summary>
 /// <remarks>
 /// Paths: depthwise (group = C, one input channel per group, rank ≤ 2) through the depthwise kernel;
@@ -22,6 +24,7 @@ internal sealed unsafe class ConvOperator : Operator
     private readonly Activation _activation;
     private readonly ConvGemm _gemm;
     private readonly int _slots;
+    private readonly bool _hasResidual;
 
     public ConvOperator(NodeDef node, BuildContext build) : base(node)
     {
@@ -30,6 +33,7 @@ internal sealed unsafe class ConvOperator : Operator
         _group = group is >= 1 and <= int.MaxValue ? (int)group : throw new MoteShapeException($"group must be ≥ 1, got {group}");
         _activation = FusedActivation.Read(node);
         _slots = Math.Min(build.Options.Threads, ScratchSlots.MaxSlots);
+        _hasResidual = node.Input(3).Length > 0;
         SgemmPackedA[]? packed = null;
         if (build.TryGetConstant(node.Input(1), out var w) && w.Type == DataType.Float32 && w.Rank >= 3
             && w.Shape[0] % _group == 0 && w.Count > 0 && !IsDepthwise(w.Shape))
@@ -40,7 +44,7 @@ internal sealed unsafe class ConvOperator : Operator
             for (int g = 0; g < _group; g++)
                 packed[g] = build.Kernels.Sgemm.PackA(false, m, k, data.Slice(g * m * k, m * k), k);
         }
-        _gemm = new ConvGemm(build.Kernels.Sgemm, packed);
+        _gemm = new ConvGemm(build.Kernels.Sgemm, packed, build.Kernels.Activation);
     }
 
     public override void InferShapes(ShapeContext ctx)
@@ -69,6 +73,14 @@ internal sealed unsafe class ConvOperator : Operator
         y[0] = x[0];
         y[1] = w[0];
         g.Output.CopyTo(y.AsSpan(2));
+        if (ctx.HasInput(3))
+        {
+            ctx.ExpectType(3, "residual", DataType.Float32);
+            if (!ctx.InputShape(3).AsSpan().SequenceEqual(y))
+                throw new MoteShapeException($"residual {ShapeMath.Format(ctx.InputShape(3))} must have the output's shape {ShapeMath.Format(y)}");
+            if (IsDepthwise(w) || args.Depth == 0)
+                throw new MoteNotSupportedException("a fused residual on a depthwise or zero-depth convolution");
+        }
         ctx.SetOutput(0, DataType.Float32, y);
         if (!IsDepthwise(w) && args.Tasks > 0)
             ctx.RequestScratch(ConvGemm.ScratchBytes(in args, _slots));
@@ -89,6 +101,8 @@ internal sealed unsafe class ConvOperator : Operator
         args.W = (float*)w.Data;
         args.Bias = bias.IsNone ? null : (float*)bias.Data;
         args.Y = (float*)y.Data;
+        var residual = ctx.Input(3);
+        args.Residual = residual.IsNone ? null : (float*)residual.Data;
         if (args.Depth == 0)
         {
             BiasOnly(ctx, y, bias);
@@ -154,7 +168,7 @@ internal sealed unsafe class ConvOperator : Operator
         if (r <= 2)
             a.Window = g.To2D(input, kernel);
         a.WindowColumns = _gemm.WindowColumns(a.Depth, outSize);
-        a.Transposed = _gemm.IsNarrow(outSize, a.GroupOutputs);
+        a.Transposed = !_hasResidual && _gemm.IsNarrow(outSize, a.GroupOutputs);
         a.TileColumns = _gemm.TileColumns;
         if (r <= 2 && _gemm.UsesImplicit(a.Source, in a.Window, a.Transposed))
         {
