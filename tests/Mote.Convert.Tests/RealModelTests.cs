@@ -137,7 +137,9 @@ public sealed class RealModelTests(ITestOutputHelper output)
         Assert.Equal(["758"], m.Graph.Outputs);
         Assert.Equal(70, Count(r, OpType.Conv));
         Assert.Equal(1, Count(r, OpType.Resize));
-        AllFused(r, OpType.Conv, ActivationKind.Relu, 47);
+        // 47 Conv → Relu, plus the one Conv → Add → Relu whose Add became the Conv's residual input.
+        AllFused(r, OpType.Conv, ActivationKind.Relu, 48);
         AllFused(r, OpType.Conv, ActivationKind.Sigmoid, 1);
+        Assert.Single(m.Graph.Nodes, n => n.Op == OpType.Conv && n.Input(3).Length > 0);
     }
 }
