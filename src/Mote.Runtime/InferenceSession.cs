@@ -91,19 +91,28 @@ public sealed class InferenceSession : IDisposable
     private SessionOutputs? RunCore(IEnumerable<NamedTensor> inputs, IReadOnlyList<NamedTensor>? into)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var bound = InputBinder.Bind(Inputs, inputs);
-        var plan = GetPlan(bound.Select(t => t.Shape.ToArray()).ToArray());
-        var handles = new MemoryHandle[bound.Length];
+        // Everything a run needs lives in its context and is reused: a steady loop of RunInto allocates nothing.
         var ctx = _contexts.TryTake(out var c) ? c : new RunContext();
+        var io = ctx.Inputs(Inputs.Count);
+        int pinned = 0;
         try
         {
-            var values = new TensorValue[bound.Length];
-            for (int i = 0; i < bound.Length; i++)
+            InputBinder.Bind(Inputs, inputs, io.Bound);
+            var plan = ctx.LastPlan is { } last && io.ShapesMatch(ctx.LastPlanShapes!) ? last : null;
+            if (plan is null)
             {
-                handles[i] = bound[i].Memory.Pin();
+                plan = GetPlan(io.CopyShapes());
+                ctx.LastPlan = plan;
+                ctx.LastPlanShapes = io.CopyShapes();
+            }
+            var values = io.Values;
+            for (; pinned < io.Bound.Length; pinned++)
+            {
+                var t = io.Bound[pinned]!;
+                io.Handles[pinned] = t.Memory.Pin();
                 unsafe
                 {
-                    values[i] = new TensorValue(bound[i].Type, bound[i].Shape.ToArray(), handles[i].Pointer);
+                    values[pinned] = new TensorValue(t.Type, io.Shape(pinned), io.Handles[pinned].Pointer);
                 }
             }
             // One run at a time drives the thread pool; a concurrent run proceeds on its own thread.
@@ -125,8 +134,9 @@ public sealed class InferenceSession : IDisposable
         finally
         {
             ctx.ReleaseDynamic();
-            foreach (var h in handles)
-                h.Dispose();
+            for (int i = 0; i < pinned; i++)
+                io.Handles[i].Dispose();
+            Array.Clear(io.Bound);
             _contexts.Add(ctx);
         }
     }

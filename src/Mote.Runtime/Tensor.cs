@@ -115,31 +115,41 @@ public sealed class Tensor
     }
 
     /// <summary>Views a <see cref="Memory{T}"/> as bytes without copying.</summary>
+    /// <remarks>
+    /// Pinning pins the inner memory once and counts: a session pins its inputs on every run, and a pin that
+    /// allocated (a handle-holding object per pin) would make every run leave garbage.
+    /// </remarks>
     private sealed class ByteMemoryManager<T>(Memory<T> inner) : MemoryManager<byte> where T : unmanaged
     {
+        private readonly Lock _gate = new();
+        private MemoryHandle _handle;
+        private int _pins;
+
         public override Span<byte> GetSpan() => MemoryMarshal.AsBytes(inner.Span);
 
         public override MemoryHandle Pin(int elementIndex = 0)
         {
-            var h = inner.Pin();
-            unsafe
+            lock (_gate)
             {
-                return new MemoryHandle((byte*)h.Pointer + elementIndex, default, new Unpinner(h));
+                if (_pins++ == 0)
+                    _handle = inner.Pin();
+                unsafe
+                {
+                    return new MemoryHandle((byte*)_handle.Pointer + elementIndex, default, this);
+                }
             }
         }
 
-        public override void Unpin() { }
+        public override void Unpin()
+        {
+            lock (_gate)
+            {
+                if (--_pins == 0)
+                    _handle.Dispose();
+            }
+        }
 
         protected override void Dispose(bool disposing) { }
-
-        private sealed class Unpinner(MemoryHandle handle) : IPinnable
-        {
-            private MemoryHandle _handle = handle;
-
-            public MemoryHandle Pin(int elementIndex) => throw new NotSupportedException();
-
-            public void Unpin() => _handle.Dispose();
-        }
     }
 }
 

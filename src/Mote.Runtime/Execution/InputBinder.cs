@@ -7,29 +7,39 @@ internal static class InputBinder
 {
     /// <summary>The caller's tensors in model input order.</summary>
     /// <exception cref="MoteInputException">The inputs do not fit the model; the message says what was expected.</exception>
-    public static Tensor[] Bind(IReadOnlyList<TensorInfo> expected, IEnumerable<NamedTensor> given)
+    public static void Bind(IReadOnlyList<TensorInfo> expected, IEnumerable<NamedTensor> given, Tensor?[] bound)
     {
-        var bound = new Tensor?[expected.Count];
-        foreach (var (name, tensor) in given)
-        {
-            ArgumentNullException.ThrowIfNull(tensor, name);
-            int index = -1;
-            for (int i = 0; i < expected.Count; i++)
-                if (expected[i].Name == name)
-                    index = i;
-            if (index < 0)
-                throw new MoteInputException($"the model has no input named '{name}'; its inputs are: {Describe(expected)}");
-            if (bound[index] is not null)
-                throw new MoteInputException($"input '{name}' is given twice");
-            CheckType(expected[index], tensor);
-            bound[index] = tensor;
-        }
-        var missing = expected.Where((e, i) => bound[i] is null).ToList();
-        if (missing.Count > 0)
-            throw new MoteInputException($"missing input{(missing.Count > 1 ? "s" : "")}: {Describe(missing)}");
-        var result = bound.Select(t => t!).ToArray();
-        CheckShapes(expected, result);
-        return result;
+        Array.Clear(bound);
+        // Indexing a list (the usual array) rather than enumerating it: no enumerator to allocate per run.
+        if (given is IReadOnlyList<NamedTensor> list)
+            for (int g = 0; g < list.Count; g++)
+                Accept(expected, list[g], bound);
+        else
+            foreach (var named in given)
+                Accept(expected, named, bound);
+        for (int i = 0; i < bound.Length; i++)
+            if (bound[i] is null)
+            {
+                var missing = expected.Where((e, k) => bound[k] is null).ToList();
+                throw new MoteInputException($"missing input{(missing.Count > 1 ? "s" : "")}: {Describe(missing)}");
+            }
+        CheckShapes(expected, bound!);
+    }
+
+    private static void Accept(IReadOnlyList<TensorInfo> expected, NamedTensor named, Tensor?[] bound)
+    {
+        var (name, tensor) = named;
+        ArgumentNullException.ThrowIfNull(tensor, name);
+        int index = -1;
+        for (int i = 0; i < expected.Count; i++)
+            if (expected[i].Name == name)
+                index = i;
+        if (index < 0)
+            throw new MoteInputException($"the model has no input named '{name}'; its inputs are: {Describe(expected)}");
+        if (bound[index] is not null)
+            throw new MoteInputException($"input '{name}' is given twice");
+        CheckType(expected[index], tensor);
+        bound[index] = tensor;
     }
 
     private static void CheckType(TensorInfo info, Tensor t)

@@ -14,6 +14,17 @@ internal sealed class RunContext
 
     public TensorValue[] Values { get; private set; } = [];
 
+    private RunInputs? _inputs;
+
+    /// <summary>The reused input slots for a model with <paramref name="count"/> inputs.</summary>
+    public RunInputs Inputs(int count) => _inputs is { } i && i.Bound.Length == count ? i : _inputs = new RunInputs(count);
+
+    /// <summary>The plan of this context's previous run and the input shapes it was made for: a run with the same shapes skips the plan cache.</summary>
+    public Planning.ExecutionPlan? LastPlan { get; set; }
+
+    /// <summary>See <see cref="LastPlan"/>.</summary>
+    public int[][]? LastPlanShapes { get; set; }
+
     public TensorValue[] NodeInputs { get; private set; } = [];
 
     public TensorValue[] NodeOutputs { get; private set; } = [];
