@@ -19,6 +19,13 @@ internal sealed class OutputAllocator
     public bool IsWanted(int k) => k < _node.Outputs.Length && _node.Outputs[k] >= 0;
 
     /// <summary>A fresh output <paramref name="k"/> of the given type and shape; contents undefined.</summary>
+    /// <summary>Like <see cref="Allocate"/>, with the shape copied into an array the run context reuses.</summary>
+    public TensorValue AllocateLike(int k, DataType type, ReadOnlySpan<int> shape)
+    {
+        int id = _node.Outputs[k];
+        return Allocate(k, type, id < 0 ? shape.ToArray() : _ctx.DynamicShape(id, shape));
+    }
+
     public unsafe TensorValue Allocate(int k, DataType type, int[] shape)
     {
         int id = _node.Outputs[k];

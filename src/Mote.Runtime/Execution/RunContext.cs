@@ -1,3 +1,4 @@
+using Mote.Format;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -24,6 +25,23 @@ internal sealed class RunContext
 
     /// <summary>See <see cref="LastPlan"/>.</summary>
     public int[][]? LastPlanShapes { get; set; }
+
+    /// <summary>Input types of <see cref="LastPlan"/> (subgraph runs, whose plans depend on them).</summary>
+    public DataType[]? LastPlanTypes { get; set; }
+
+    private int[]?[] _dynamicShapes = [];
+
+    /// <summary>A shape array for dynamic value <paramref name="id"/> holding <paramref name="shape"/>, reused while its rank stays.</summary>
+    public int[] DynamicShape(int id, ReadOnlySpan<int> shape)
+    {
+        if (_dynamicShapes.Length <= id)
+            Array.Resize(ref _dynamicShapes, Math.Max(id + 1, Values.Length));
+        var a = _dynamicShapes[id];
+        if (a is null || a.Length != shape.Length)
+            _dynamicShapes[id] = a = new int[shape.Length];
+        shape.CopyTo(a);
+        return a;
+    }
 
     public TensorValue[] NodeInputs { get; private set; } = [];
 

@@ -38,15 +38,24 @@ internal sealed class SubgraphRunner : IDisposable
     /// <summary>Runs the subgraph; the outputs stay valid until the result is disposed.</summary>
     public Result Run(ReadOnlySpan<TensorValue> inputs, KernelThreadPool? pool, ProfileScope profile = default)
     {
-        var shapes = new int[inputs.Length][];
-        var types = new DataType[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            shapes[i] = inputs[i].Shape;
-            types[i] = inputs[i].Type;
-        }
-        var plan = _plans.GetOrAdd(shapes, s => Planner.Plan(_graph, s, _build.Kernels, null, types));
         var ctx = _contexts.TryTake(out var c) ? c : new RunContext();
+        // A loop body or a branch run again with the inputs' shapes and types of its context's last run reuses
+        // that plan without building a cache key: Loop and Scan bodies run once per iteration.
+        var plan = ctx.LastPlan is { } last && SameAsLast(ctx, inputs) ? last : null;
+        if (plan is null)
+        {
+            var shapes = new int[inputs.Length][];
+            var types = new DataType[inputs.Length];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                shapes[i] = (int[])inputs[i].Shape.Clone();
+                types[i] = inputs[i].Type;
+            }
+            plan = _plans.GetOrAdd(shapes, s => Planner.Plan(_graph, s, _build.Kernels, null, types));
+            ctx.LastPlan = plan;
+            ctx.LastPlanShapes = shapes;
+            ctx.LastPlanTypes = types;
+        }
         try
         {
             Executor.Run(_graph, plan, inputs, ctx, _build.Kernels, pool, profile);
@@ -60,10 +69,22 @@ internal sealed class SubgraphRunner : IDisposable
         return new Result(this, ctx);
     }
 
+    private static bool SameAsLast(RunContext ctx, ReadOnlySpan<TensorValue> inputs)
+    {
+        var shapes = ctx.LastPlanShapes!;
+        var types = ctx.LastPlanTypes!;
+        if (shapes.Length != inputs.Length)
+            return false;
+        for (int i = 0; i < inputs.Length; i++)
+            if (types[i] != inputs[i].Type || !inputs[i].Shape.AsSpan().SequenceEqual(shapes[i]))
+                return false;
+        return true;
+    }
+
     public void Dispose() => _graph.Dispose();
 
-    /// <summary>The outputs of one subgraph run; disposing returns the working memory.</summary>
-    public sealed class Result(SubgraphRunner owner, RunContext ctx) : IDisposable
+    /// <summary>The outputs of one subgraph run; disposing returns the working memory (once).</summary>
+    public readonly struct Result(SubgraphRunner owner, RunContext ctx) : IDisposable
     {
         public int Count => owner._graph.Outputs.Length;
 

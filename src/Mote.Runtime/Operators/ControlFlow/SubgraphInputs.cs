@@ -18,7 +18,7 @@ internal static class SubgraphInputs
     /// <summary>Allocates output <paramref name="k"/> with <paramref name="value"/>'s type and shape and copies it.</summary>
     public static void CopyOut(TensorValue value, OutputAllocator outputs, int k)
     {
-        var dst = outputs.Allocate(k, value.Type, (int[])value.Shape.Clone());
+        var dst = outputs.AllocateLike(k, value.Type, value.Shape);
         value.Bytes.CopyTo(dst.Bytes);
     }
 }
