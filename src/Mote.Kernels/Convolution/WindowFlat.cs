@@ -61,10 +61,14 @@ internal static unsafe class WindowFlat<TV, TOp>
         Shape(in w, out int hs, out int ws, out long flatLength);
         int sh = w.StrideHeight, sw = w.StrideWidth;
         long phaseStride = PhaseStride(hs, ws);
-        Fill(scratch, sh * sw * phaseStride, op.PadValue);
+        float pad = op.PadValue;
         for (int a = 0; a < sh; a++)
             for (int b = 0; b < sw; b++)
-                CopyPhase(input, in w, a, b, hs, ws, scratch + (a * sw + b) * phaseStride);
+            {
+                float* phase = scratch + (a * sw + b) * phaseStride;
+                PhasePlane.Fill(input, in w, 0, a, b, hs, ws, pad, phase);
+                FloatRuns.Fill(phase + (long)hs * ws, phaseStride - (long)hs * ws, pad);
+            }
 
         int kh = w.KernelHeight, kw = w.KernelWidth, taps = kh * kw;
         float** tap = stackalloc float*[taps];
@@ -85,10 +89,10 @@ internal static unsafe class WindowFlat<TV, TOp>
             for (int i = 0; i < flatLength; i += lanes)
                 TV.Store(flat + i, o.Finish(TV.Load(flat + i), taps, taps));
         if (ws == ow)
-            Copy(flat, output, oh * ow);
+            FloatRuns.Copy(flat, output, oh * ow);
         else
             for (int oy = 0; oy < oh; oy++)
-                Copy(flat + (nint)oy * ws, output + (nint)oy * ow, ow);
+                FloatRuns.Copy(flat + (nint)oy * ws, output + (nint)oy * ow, ow);
     }
 
     // Four vectors of outputs at a time: independent accumulators hide the FMA/max latency, and each tap's
@@ -121,61 +125,5 @@ internal static unsafe class WindowFlat<TV, TOp>
                 a0 = o.Step(a0, TV.Load(tap[t] + q), t);
             TV.Store(flat + q, a0);
         }
-    }
-
-    // Phase (a, b): element [r, c] = padded input (r·sh + a, c·sw + b); the rest keeps the pad value.
-    private static void CopyPhase(float* x, in Window2D w, int a, int b, int hs, int ws, float* dst)
-    {
-        int sh = w.StrideHeight, sw = w.StrideWidth, h = w.InputHeight, width = w.InputWidth;
-        // Columns c whose input column c·sw + b − pl lies in [0, W): c in [c0, c1).
-        int first = w.PadLeft - b, last = width - 1 + w.PadLeft - b;
-        int c0 = Math.Min(first <= 0 ? 0 : (first + sw - 1) / sw, ws);
-        int c1 = Math.Clamp(last < 0 ? 0 : last / sw + 1, c0, ws);
-        int n = c1 - c0;
-        if (n == 0) return;
-        for (int r = 0; r < hs; r++)
-        {
-            int iy = r * sh + a - w.PadTop;
-            if ((uint)iy >= (uint)h) continue;
-            float* rowStart = x + (nint)iy * width;
-            float* src = rowStart + (c0 * sw + b - w.PadLeft), row = dst + (nint)r * ws + c0;
-            if (sw == 1) Copy(src, row, n);
-            else if (sw == 2) Deinterleave(src, row, n, rowStart + width);
-            else for (int c = 0; c < n; c++) row[c] = src[c * sw];
-        }
-    }
-
-    private static void Fill(float* p, long n, float value)
-    {
-        TV v = TV.Splat(value);
-        long i = 0;
-        for (; i + TV.Count <= n; i += TV.Count) TV.Store(p + i, v);
-        for (; i < n; i++) p[i] = value;
-    }
-
-    // Short rows: whole vectors and an overlapping last one, no call into memmove.
-    private static void Copy(float* src, float* dst, int n)
-    {
-        int lanes = TV.Count, i = 0;
-        if (n < lanes)
-        {
-            for (; i + 4 <= n; i += 4) F32x4.Store(dst + i, F32x4.Load(src + i));
-            for (; i < n; i++) dst[i] = src[i];
-            return;
-        }
-        for (; i + lanes <= n; i += lanes) TV.Store(dst + i, TV.Load(src + i));
-        if (i < n) TV.Store(dst + n - lanes, TV.Load(src + n - lanes));
-    }
-
-    // dst[i] = src[2i] for i < n, reading no further than rowEnd.
-    private static void Deinterleave(float* src, float* dst, int n, float* rowEnd)
-    {
-        int lanes = TV.Count, i = 0;
-        // LoadEven reads 2·lanes − 1 floats.
-        for (; i + lanes <= n && src + 2 * i + 2 * lanes - 1 <= rowEnd; i += lanes)
-            TV.Store(dst + i, TV.LoadEven(src + 2 * i));
-        for (; i + 4 <= n && src + 2 * i + 7 <= rowEnd; i += 4)
-            F32x4.Store(dst + i, F32x4.LoadEven(src + 2 * i));
-        for (; i < n; i++) dst[i] = src[2 * i];
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using Mote.Kernels.Convolution;
+using Mote.Kernels.Simd;
 
 namespace Mote.Kernels.NeuralNet;
 
@@ -56,7 +56,7 @@ public static unsafe class Im2ColPanels
             while (n > 0)
             {
                 int o = j % nr, take = Math.Min(n, nr - o);
-                ZeroFloats(row0 + (j / nr) * panelStride + o, take);
+                FloatRuns.Fill(row0 + (j / nr) * panelStride + o, take, 0f);
                 j += take;
                 n -= take;
             }
@@ -68,7 +68,7 @@ public static unsafe class Im2ColPanels
             {
                 int o = j % nr, take = Math.Min(n, nr - o);
                 float* dst = row0 + (j / nr) * panelStride + o;
-                if (stride == 1) CopyFloats(src, dst, take);
+                if (stride == 1) FloatRuns.Copy(src, dst, take);
                 else if (stride == 2) Im2ColRows.GatherEven(src, dst, take);
                 else for (int i = 0; i < take; i++) dst[i] = src[i * stride];
                 src += (nint)take * stride;
@@ -76,58 +76,6 @@ public static unsafe class Im2ColPanels
                 n -= take;
             }
         }
-    }
-
-    // Pieces are at most a panel wide (tens of floats) and there are thousands per window: inline vector
-    // loops with an overlapping last vector instead of calls into memmove/memset.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyFloats(float* src, float* dst, int n)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= 16)
-        {
-            for (; i + 16 <= n; i += 16) Vector512.Load(src + i).Store(dst + i);
-            if (i < n) Vector512.Load(src + n - 16).Store(dst + n - 16);
-            return;
-        }
-        if (Vector256.IsHardwareAccelerated && n >= 8)
-        {
-            for (; i + 8 <= n; i += 8) Vector256.Load(src + i).Store(dst + i);
-            if (i < n) Vector256.Load(src + n - 8).Store(dst + n - 8);
-            return;
-        }
-        if (Vector128.IsHardwareAccelerated && n >= 4)
-        {
-            for (; i + 4 <= n; i += 4) Vector128.Load(src + i).Store(dst + i);
-            if (i < n) Vector128.Load(src + n - 4).Store(dst + n - 4);
-            return;
-        }
-        for (; i < n; i++) dst[i] = src[i];
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ZeroFloats(float* dst, int n)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= 16)
-        {
-            for (; i + 16 <= n; i += 16) Vector512<float>.Zero.Store(dst + i);
-            if (i < n) Vector512<float>.Zero.Store(dst + n - 16);
-            return;
-        }
-        if (Vector256.IsHardwareAccelerated && n >= 8)
-        {
-            for (; i + 8 <= n; i += 8) Vector256<float>.Zero.Store(dst + i);
-            if (i < n) Vector256<float>.Zero.Store(dst + n - 8);
-            return;
-        }
-        if (Vector128.IsHardwareAccelerated && n >= 4)
-        {
-            for (; i + 4 <= n; i += 4) Vector128<float>.Zero.Store(dst + i);
-            if (i < n) Vector128<float>.Zero.Store(dst + n - 4);
-            return;
-        }
-        for (; i < n; i++) dst[i] = 0f;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

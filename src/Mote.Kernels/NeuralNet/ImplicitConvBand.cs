@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using Mote.Kernels.Convolution;
+using Mote.Kernels.Simd;
 
 namespace Mote.Kernels.NeuralNet;
 
@@ -55,33 +55,9 @@ public static unsafe class ImplicitConvBand
             float* input = image + (nint)c * w.InputSize;
             for (int a = 0; a < sh; a++)
                 for (int b = 0; b < sw; b++, dst += plane)
-                    FillPhase(input, in w, oy0, a, b, rows, ws, dst);
+                    PhasePlane.Fill(input, in w, oy0, a, b, rows, ws, 0f, dst);
         }
-        Unsafe.InitBlockUnaligned(dst, 0, (uint)Slack(tileColumns) * sizeof(float));
-    }
-
-    // Phase (a, b): row r is padded row (oy0 + r)·sh + a, column j is padded column j·sw + b.
-    private static void FillPhase(float* input, in Window2D w, int oy0, int a, int b, int rows, int ws, float* dst)
-    {
-        int sh = w.StrideHeight, sw = w.StrideWidth, width = w.InputWidth;
-        // Columns j whose input column j·sw + b − pl lies in [0, W): j in [j0, j1).
-        int first = w.PadLeft - b, last = width - 1 + w.PadLeft - b;
-        int j0 = Math.Min(first <= 0 ? 0 : (first + sw - 1) / sw, ws);
-        int j1 = Math.Clamp(last < 0 ? 0 : last / sw + 1, j0, ws);
-        for (int r = 0; r < rows; r++, dst += ws)
-        {
-            int iy = (oy0 + r) * sh + a - w.PadTop;
-            if ((uint)iy >= (uint)w.InputHeight || j1 == j0)
-            {
-                Unsafe.InitBlockUnaligned(dst, 0, (uint)ws * sizeof(float));
-                continue;
-            }
-            for (int j = 0; j < j0; j++) dst[j] = 0f;
-            float* src = input + (nint)iy * width + (j0 * sw + b - w.PadLeft);
-            if (sw == 1) Unsafe.CopyBlockUnaligned(dst + j0, src, (uint)(j1 - j0) * sizeof(float));
-            else Im2ColRows.GatherEven(src, dst + j0, j1 - j0);
-            for (int j = j1; j < ws; j++) dst[j] = 0f;
-        }
+        FloatRuns.Fill(dst, Slack(tileColumns), 0f);
     }
 
     /// <summary>The K = channels·kh·kw row pointers of B, in the weights' (c, ky, kx) order.</summary>
