@@ -101,9 +101,10 @@ public sealed class InferenceSession : IDisposable
             var plan = ctx.LastPlan is { } last && io.ShapesMatch(ctx.LastPlanShapes!) ? last : null;
             if (plan is null)
             {
-                plan = GetPlan(io.CopyShapes());
+                var shapes = io.CopyShapes(); // the cache key and this context's memo share it: neither mutates it
+                plan = GetPlan(shapes);
                 ctx.LastPlan = plan;
-                ctx.LastPlanShapes = io.CopyShapes();
+                ctx.LastPlanShapes = shapes;
             }
             var values = io.Values;
             for (; pinned < io.Bound.Length; pinned++)

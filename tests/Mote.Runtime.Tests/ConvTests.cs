@@ -72,28 +72,32 @@ public class ConvTests
     public void MatchesReference(string name)
     {
         var c = Cases[name];
+        var (x, w, b, attrs, xShape, wShape, geometry) = Build(c);
+        var yShape = ConvReference.OutputShape(xShape, wShape, geometry.Strides, geometry.Dilations, geometry.Pads);
+        var expected = new float[yShape.Aggregate(1, (a, d) => a * d)];
+        ConvReference.Conv(x.ToArray<float>(), xShape, w.ToArray<float>(), wShape, c.Bias ? b.ToArray<float>() : [], c.Group,
+            geometry.Strides, geometry.Dilations, geometry.Pads, expected, c.Act);
+
+        var y = NnRunner.Run(OpType.Conv, [new(x), new(w, c.ConstW), c.Bias ? new(b, true) : null], 1, [.. attrs], alsoFolded: true)[0];
+        Assert.Equal(yShape, y.Shape.ToArray());
+        NnRunner.AssertClose(expected, y, 2e-5f, name);
+    }
+
+    // A case's random inputs, its node attributes and the geometry the reference uses.
+    private static (Tensor X, Tensor W, Tensor B, List<AttributeDef> Attrs, int[] XShape, int[] WShape, (int[] Strides, int[] Dilations, int[] Pads) Geometry) Build(Case c)
+    {
         int r = c.Spatial.Length;
         int[] xShape = [c.N, c.C, .. c.Spatial], wShape = [c.M, c.C / c.Group, .. c.Kernel];
-        var x = NnRunner.RandomTensor(1, xShape);
-        var w = NnRunner.RandomTensor(2, wShape);
-        var b = NnRunner.RandomTensor(3, c.M);
         var attrs = new List<AttributeDef> { AttributeDef.FromInt("group", c.Group), AttributeDef.FromString("auto_pad", c.AutoPad) };
         if (c.Strides is not null) attrs.Add(AttributeDef.FromInts("strides", c.Strides.Select(v => (long)v).ToArray()));
         if (c.Dilations is not null) attrs.Add(AttributeDef.FromInts("dilations", c.Dilations.Select(v => (long)v).ToArray()));
         if (c.Pads is not null) attrs.Add(AttributeDef.FromInts("pads", c.Pads.Select(v => (long)v).ToArray()));
         if (c.KernelAttr) attrs.Add(AttributeDef.FromInts("kernel_shape", c.Kernel.Select(v => (long)v).ToArray()));
         AddActivation(attrs, c.Act);
-
         var strides = c.Strides ?? Enumerable.Repeat(1, r).ToArray();
         var dilations = c.Dilations ?? Enumerable.Repeat(1, r).ToArray();
         var pads = ExpectedPads(c.Spatial, c.Kernel, strides, dilations, c.AutoPad, c.Pads);
-        var yShape = ConvReference.OutputShape(xShape, wShape, strides, dilations, pads);
-        var expected = new float[yShape.Aggregate(1, (a, d) => a * d)];
-        ConvReference.Conv(x.ToArray<float>(), xShape, w.ToArray<float>(), wShape, c.Bias ? b.ToArray<float>() : [], c.Group, strides, dilations, pads, expected, c.Act);
-
-        var y = NnRunner.Run(OpType.Conv, [new(x), new(w, c.ConstW), c.Bias ? new(b, true) : null], 1, [.. attrs], alsoFolded: true)[0];
-        Assert.Equal(yShape, y.Shape.ToArray());
-        NnRunner.AssertClose(expected, y, 2e-5f, name);
+        return (NnRunner.RandomTensor(1, xShape), NnRunner.RandomTensor(2, wShape), NnRunner.RandomTensor(3, c.M), attrs, xShape, wShape, (strides, dilations, pads));
     }
 
     public static TheoryData<string> ResidualNames() => new(["3x3 pad 1", "1x1 pointwise relu batch 2", "stride 3 dilation 2 asymmetric pads leaky",
@@ -105,23 +109,12 @@ public class ConvTests
     public void ResidualInputIsAddedBeforeTheActivation(string name)
     {
         var c = Cases[name];
-        int r = c.Spatial.Length;
-        int[] xShape = [c.N, c.C, .. c.Spatial], wShape = [c.M, c.C / c.Group, .. c.Kernel];
-        var x = NnRunner.RandomTensor(1, xShape);
-        var w = NnRunner.RandomTensor(2, wShape);
-        var b = NnRunner.RandomTensor(3, c.M);
-        var attrs = new List<AttributeDef> { AttributeDef.FromInt("group", c.Group) };
-        if (c.Strides is not null) attrs.Add(AttributeDef.FromInts("strides", c.Strides.Select(v => (long)v).ToArray()));
-        if (c.Dilations is not null) attrs.Add(AttributeDef.FromInts("dilations", c.Dilations.Select(v => (long)v).ToArray()));
-        if (c.Pads is not null) attrs.Add(AttributeDef.FromInts("pads", c.Pads.Select(v => (long)v).ToArray()));
-        AddActivation(attrs, c.Act);
-        var strides = c.Strides ?? Enumerable.Repeat(1, r).ToArray();
-        var dilations = c.Dilations ?? Enumerable.Repeat(1, r).ToArray();
-        var pads = ExpectedPads(c.Spatial, c.Kernel, strides, dilations, c.AutoPad, c.Pads);
-        var yShape = ConvReference.OutputShape(xShape, wShape, strides, dilations, pads);
+        var (x, w, b, attrs, xShape, wShape, geometry) = Build(c);
+        var yShape = ConvReference.OutputShape(xShape, wShape, geometry.Strides, geometry.Dilations, geometry.Pads);
         var residual = NnRunner.RandomTensor(4, yShape);
         var plain = new float[yShape.Aggregate(1, (a, d) => a * d)];
-        ConvReference.Conv(x.ToArray<float>(), xShape, w.ToArray<float>(), wShape, c.Bias ? b.ToArray<float>() : [], c.Group, strides, dilations, pads, plain, default);
+        ConvReference.Conv(x.ToArray<float>(), xShape, w.ToArray<float>(), wShape, c.Bias ? b.ToArray<float>() : [], c.Group,
+            geometry.Strides, geometry.Dilations, geometry.Pads, plain, default);
         var rv = residual.ToArray<float>();
         var expected = plain.Select((v, i) => c.Act.Apply(v + rv[i])).ToArray();
         var y = NnRunner.Run(OpType.Conv, [new(x), new(w, true), c.Bias ? new(b, true) : null, new(residual)], 1, [.. attrs])[0];

@@ -11,6 +11,12 @@ namespace Mote.Kernels.Convolution;
 /// </summary>
 internal static unsafe class PhasePlane
 {
+    /// <summary>Phase row width Ws = OW + ⌊(kw − 1)·dw / sw⌋: every output column's taps stay within a row.</summary>
+    public static int Width(in Window2D w) => w.OutputWidth + (w.KernelWidth - 1) * w.DilationWidth / w.StrideWidth;
+
+    /// <summary>Phase rows that <paramref name="outputRows"/> output rows read: + ⌊(kh − 1)·dh / sh⌋.</summary>
+    public static int Rows(in Window2D w, int outputRows) => outputRows + (w.KernelHeight - 1) * w.DilationHeight / w.StrideHeight;
+
     /// <summary>
     /// Writes <paramref name="rows"/> rows of phase (<paramref name="a"/>, <paramref name="b"/>) starting at phase row
     /// <paramref name="firstRow"/> (padded row <c>(firstRow + r)·sh + a</c>, column j = padded column <c>j·sw + b</c>).

@@ -44,8 +44,8 @@ internal static unsafe class WindowFlat<TV, TOp>
     // Whole vectors covering the outputs' flat range (OH−1)·Ws + OW.
     private static void Shape(in Window2D w, out int hs, out int ws, out long flat)
     {
-        hs = w.OutputHeight + (w.KernelHeight - 1) * w.DilationHeight / w.StrideHeight;
-        ws = w.OutputWidth + (w.KernelWidth - 1) * w.DilationWidth / w.StrideWidth;
+        hs = PhasePlane.Rows(in w, w.OutputHeight);
+        ws = PhasePlane.Width(in w);
         long used = (long)(w.OutputHeight - 1) * ws + w.OutputWidth;
         flat = (used + TV.Count - 1) / TV.Count * TV.Count;
     }

@@ -29,10 +29,10 @@ public static unsafe class ImplicitConvBand
     public static bool Fits(in Window2D w) => w.StrideHeight <= MaxStride && w.StrideWidth <= MaxStride;
 
     /// <summary>Phase row width Ws = OW + ⌊(kw − 1)·dw / sw⌋ (for stride 1, the padded input width).</summary>
-    public static int PhaseWidth(in Window2D w) => w.OutputWidth + (w.KernelWidth - 1) * w.DilationWidth / w.StrideWidth;
+    public static int PhaseWidth(in Window2D w) => PhasePlane.Width(in w);
 
     /// <summary>Rows of each phase plane for a band of <paramref name="outputRows"/> output rows.</summary>
-    public static int PhaseRows(in Window2D w, int outputRows) => outputRows + (w.KernelHeight - 1) * w.DilationHeight / w.StrideHeight;
+    public static int PhaseRows(in Window2D w, int outputRows) => PhasePlane.Rows(in w, outputRows);
 
     /// <summary>GEMM columns of a band of <paramref name="outputRows"/> output rows: (rows − 1)·Ws + OW.</summary>
     public static int Columns(in Window2D w, int outputRows) => (outputRows - 1) * PhaseWidth(w) + w.OutputWidth;
