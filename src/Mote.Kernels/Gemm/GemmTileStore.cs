@@ -27,6 +27,11 @@ internal static unsafe class GemmTileStore
         float* rowBias, float* colBias, float* residual, in GemmTileFlags f) where TV : unmanaged, ISimdF32<TV>
     {
         int w = TV.Count;
+        if (f.First && f.Last && f.Alpha == 1f && f.Beta == 0f && colBias == null && nr == cols * w)
+        {
+            StoreWhole(acc, cols, mr, c, ldc, rowBias, residual, f.Activation);
+            return;
+        }
         float* tmpC = stackalloc float[w];
         float* tmpBias = stackalloc float[w];
         float* tmpResidual = stackalloc float[w];
@@ -69,6 +74,47 @@ internal static unsafe class GemmTileStore
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The common case, a whole tile from a single depth block: C = acc + row bias (+ residual), activated. The
+    /// flags are read once into locals (stores through <c>c</c> could alias them, so the general path re-reads
+    /// them per vector), and the activation's kind is decided once per tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreWhole<TV>(TV* acc, int cols, int mr, float* c, nint ldc, float* rowBias, float* residual, Activation act)
+        where TV : unmanaged, ISimdF32<TV>
+    {
+        int w = TV.Count;
+        int mode = ActivationMode(in act);
+        for (int r = 0; r < mr; r++, c += ldc, acc += cols)
+        {
+            TV rb = rowBias != null ? TV.Splat(rowBias[r]) : TV.Zero;
+            float* res = residual != null ? residual + r * ldc : null;
+            for (int j = 0; j < cols; j++)
+            {
+                TV v = Finish(acc[j], rb, res == null ? null : res + j * w, mode, in act);
+                TV.Store(c + j * w, mode == 3 ? ActivationSimd.Apply(v, act) : v);
+            }
+        }
+    }
+
+    /// <summary>How <see cref="Finish"/> applies <paramref name="act"/>: 0 not at all, 1 Relu, 2 Clip, 3 through <see cref="ActivationSimd"/>.</summary>
+    private static int ActivationMode(in Activation act) =>
+        act.IsNone ? 0 : act.HasAffine ? 3 : act.Kind == ActivationKind.Relu ? 1 : act.Kind == ActivationKind.Clip ? 2 : 3;
+
+    /// <summary>
+    /// One finished vector of a single-block tile: sums + row bias (+ the residual at <paramref name="residual"/>),
+    /// then Relu or Clip for modes 1 and 2; mode 3 is left to the caller.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Finish<TV>(TV sums, TV rowBias, float* residual, int mode, in Activation act) where TV : unmanaged, ISimdF32<TV>
+    {
+        TV v = TV.Add(sums, rowBias);
+        if (residual != null) v = TV.Add(v, TV.Load(residual));
+        if (mode == 1) return TV.Max(v, TV.Zero);
+        if (mode == 2) return TV.Min(TV.Max(v, TV.Splat(act.P0)), TV.Splat(act.P1));
+        return v;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

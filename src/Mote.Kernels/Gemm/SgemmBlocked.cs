@@ -5,7 +5,7 @@ using Mote.Kernels.Threading;
 namespace Mote.Kernels.Gemm;
 
 /// <summary>
-/// A SIMD SGEMM variant: BLIS-style blocking around <see cref="SgemmMicroKernel{TV, TRows, TCols}"/>.
+/// A SIMD SGEMM variant: BLIS-style blocking around <see cref="SgemmMicroKernel{TV, TReg, TRows, TCols}"/>.
 /// Loops, outermost first: columns in blocks of NC; depth in blocks of KC (a KC×NC block of B is packed
 /// into per-thread scratch, and stays in L2, unless prepacked or read in place, see below); rows in blocks
 /// of MC (an MC×KC block of A,
@@ -20,8 +20,9 @@ namespace Mote.Kernels.Gemm;
 /// last panel is packed) when M ≤ 4, and when M ≤ 256 unless its row stride is a multiple of 1 KiB:
 /// with few A panels to share it, a packing pass over B costs more than it saves.
 /// </remarks>
-internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
-    where TV : unmanaged, ISimdF32<TV>
+internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols> : SgemmKernel
+    where TV : unmanaged, ISimdF32<TV>, ISimdRegister<TReg>
+    where TReg : unmanaged
     where TRows : struct, IConstant
     where TCols : struct, IConstant
 {
@@ -190,9 +191,9 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
                         {
                             int row = ic + ir;
                             if (bRows)
-                                SgemmMicroKernel<TV, TRows, TCols>.RunRows(kc, aBlock + (ir / MR) * aPanelStride, g.BRows + pc, col, acc);
+                                SgemmMicroKernel<TV, TReg, TRows, TCols>.RunRows(kc, aBlock + (ir / MR) * aPanelStride, g.BRows + pc, col, acc);
                             else
-                                SgemmMicroKernel<TV, TRows, TCols>.Run<C1>(kc, aBlock + (ir / MR) * aPanelStride, 1, MR, bPanel, bStep, acc);
+                                SgemmMicroKernel<TV, TReg, TRows, TCols>.Run<C1>(kc, aBlock + (ir / MR) * aPanelStride, 1, MR, bPanel, bStep, acc);
                             float* rowBias = g.BiasKind == GemmBiasKind.PerRow ? g.Bias + row : null;
                             GemmTileStore.Store(acc, TCols.Value, Math.Min(MR, mc - ir), nr, g.C + row * g.Ldc + col, g.Ldc, rowBias, colBias,
                                 g.Residual == null ? null : g.Residual + row * g.Ldc + col, in flags);
@@ -243,7 +244,7 @@ internal sealed unsafe class SgemmBlocked<TV, TRows, TCols> : SgemmKernel
                 if (g.PackedB != null) { b = g.PackedB + ((nint)(col / NR) * K + pc) * NR; bStep = NR; }
                 else if (col < packedFirst) { b = g.B + pc * g.Ldb + col; bStep = g.Ldb; }
                 else { b = packed + (nint)((col - packedFirst) / NR) * kc * NR; bStep = NR; }
-                SgemmMicroKernel<TV, TM, TCols>.Run<C0>(kc, a, aRow, aStep, b, bStep, acc);
+                SgemmMicroKernel<TV, TReg, TM, TCols>.Run<C0>(kc, a, aRow, aStep, b, bStep, acc);
                 float* colBias = g.BiasKind == GemmBiasKind.PerColumn ? g.Bias + col : null;
                 GemmTileStore.Store(acc, TCols.Value, g.M, nr, g.C + col, g.Ldc, g.BiasKind == GemmBiasKind.PerRow ? g.Bias : null, colBias,
                     g.Residual == null ? null : g.Residual + col, in flags);

@@ -17,10 +17,11 @@ namespace Mote.Kernels.Gemm;
 /// caller's M must still be readable (packed panels are zero-padded). The sums are written raw to
 /// <c>acc[r·TCols + j]</c>; <see cref="GemmTileStore"/> applies alpha/beta/bias/activation on the way to C.
 /// Summation order over k is fixed (one FMA chain per element), so results do not depend on the tile's
-/// position or on threading.
+/// position or on threading. Accumulators are the bare vector type <c>TReg</c> (see <see cref="ISimdRegister{TReg}"/>).
 /// </remarks>
-internal static unsafe class SgemmMicroKernel<TV, TRows, TCols>
-    where TV : unmanaged, ISimdF32<TV>
+internal static unsafe class SgemmMicroKernel<TV, TReg, TRows, TCols>
+    where TV : unmanaged, ISimdF32<TV>, ISimdRegister<TReg>
+    where TReg : unmanaged
     where TRows : struct, IConstant
     where TCols : struct, IConstant
 {
@@ -30,6 +31,8 @@ internal static unsafe class SgemmMicroKernel<TV, TRows, TCols>
         Tile<TPacked, C0>(kc, a, aRow, aStep, b, bStep, null, 0, acc);
 
     // The one register-tile loop; TRowPointers = C1 takes step k's B from bRows[k] + col instead of b + k·bStep.
+    // The epilogue stays out of this method (GemmTileStore): inlined here, with its calls, it made the JIT run out
+    // of inlining budget and spill the accumulators inside the k loop.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TPacked, TRowPointers>(int kc, float* a, nint aRow, nint aStep, float* b, nint bStep, float** bRows, nint col, TV* acc)
         where TPacked : struct, IConstant
@@ -39,40 +42,41 @@ internal static unsafe class SgemmMicroKernel<TV, TRows, TCols>
         nint rs = packed ? 1 : aRow;
         nint step = packed ? TRows.Value : aStep;
         int W = TV.Count;
-        TV c00 = TV.Zero, c01 = TV.Zero, c02 = TV.Zero, c03 = TV.Zero;
-        TV c10 = TV.Zero, c11 = TV.Zero, c12 = TV.Zero, c13 = TV.Zero;
-        TV c20 = TV.Zero, c21 = TV.Zero, c22 = TV.Zero, c23 = TV.Zero;
-        TV c30 = TV.Zero, c31 = TV.Zero, c32 = TV.Zero, c33 = TV.Zero;
-        TV c40 = TV.Zero, c41 = TV.Zero, c42 = TV.Zero, c43 = TV.Zero;
-        TV c50 = TV.Zero, c51 = TV.Zero, c52 = TV.Zero, c53 = TV.Zero;
-        TV c60 = TV.Zero, c61 = TV.Zero, c62 = TV.Zero, c63 = TV.Zero;
-        TV c70 = TV.Zero, c71 = TV.Zero, c72 = TV.Zero, c73 = TV.Zero;
+        TReg c00 = default, c01 = default, c02 = default, c03 = default;
+        TReg c10 = default, c11 = default, c12 = default, c13 = default;
+        TReg c20 = default, c21 = default, c22 = default, c23 = default;
+        TReg c30 = default, c31 = default, c32 = default, c33 = default;
+        TReg c40 = default, c41 = default, c42 = default, c43 = default;
+        TReg c50 = default, c51 = default, c52 = default, c53 = default;
+        TReg c60 = default, c61 = default, c62 = default, c63 = default;
+        TReg c70 = default, c71 = default, c72 = default, c73 = default;
         for (int k = 0; k < kc; k++)
         {
             if (TRowPointers.Value == 1) b = bRows[k] + col;
-            TV b0 = TV.Load(b);
-            TV b1 = TCols.Value > 1 ? TV.Load(b + 1 * W) : default;
-            TV b2 = TCols.Value > 2 ? TV.Load(b + 2 * W) : default;
-            TV b3 = TCols.Value > 3 ? TV.Load(b + 3 * W) : default;
-            Row(TV.Splat(a[0 * rs]), b0, b1, b2, b3, ref c00, ref c01, ref c02, ref c03);
-            if (TRows.Value > 1) Row(TV.Splat(a[1 * rs]), b0, b1, b2, b3, ref c10, ref c11, ref c12, ref c13);
-            if (TRows.Value > 2) Row(TV.Splat(a[2 * rs]), b0, b1, b2, b3, ref c20, ref c21, ref c22, ref c23);
-            if (TRows.Value > 3) Row(TV.Splat(a[3 * rs]), b0, b1, b2, b3, ref c30, ref c31, ref c32, ref c33);
-            if (TRows.Value > 4) Row(TV.Splat(a[4 * rs]), b0, b1, b2, b3, ref c40, ref c41, ref c42, ref c43);
-            if (TRows.Value > 5) Row(TV.Splat(a[5 * rs]), b0, b1, b2, b3, ref c50, ref c51, ref c52, ref c53);
-            if (TRows.Value > 6) Row(TV.Splat(a[6 * rs]), b0, b1, b2, b3, ref c60, ref c61, ref c62, ref c63);
-            if (TRows.Value > 7) Row(TV.Splat(a[7 * rs]), b0, b1, b2, b3, ref c70, ref c71, ref c72, ref c73);
+            TReg b0 = TV.LoadRegister(b);
+            TReg b1 = TCols.Value > 1 ? TV.LoadRegister(b + 1 * W) : default;
+            TReg b2 = TCols.Value > 2 ? TV.LoadRegister(b + 2 * W) : default;
+            TReg b3 = TCols.Value > 3 ? TV.LoadRegister(b + 3 * W) : default;
+            Row(TV.SplatRegister(a[0 * rs]), b0, b1, b2, b3, ref c00, ref c01, ref c02, ref c03);
+            if (TRows.Value > 1) Row(TV.SplatRegister(a[1 * rs]), b0, b1, b2, b3, ref c10, ref c11, ref c12, ref c13);
+            if (TRows.Value > 2) Row(TV.SplatRegister(a[2 * rs]), b0, b1, b2, b3, ref c20, ref c21, ref c22, ref c23);
+            if (TRows.Value > 3) Row(TV.SplatRegister(a[3 * rs]), b0, b1, b2, b3, ref c30, ref c31, ref c32, ref c33);
+            if (TRows.Value > 4) Row(TV.SplatRegister(a[4 * rs]), b0, b1, b2, b3, ref c40, ref c41, ref c42, ref c43);
+            if (TRows.Value > 5) Row(TV.SplatRegister(a[5 * rs]), b0, b1, b2, b3, ref c50, ref c51, ref c52, ref c53);
+            if (TRows.Value > 6) Row(TV.SplatRegister(a[6 * rs]), b0, b1, b2, b3, ref c60, ref c61, ref c62, ref c63);
+            if (TRows.Value > 7) Row(TV.SplatRegister(a[7 * rs]), b0, b1, b2, b3, ref c70, ref c71, ref c72, ref c73);
             a += step;
             b += bStep;
         }
-        Spill(acc + 0 * TCols.Value, c00, c01, c02, c03);
-        if (TRows.Value > 1) Spill(acc + 1 * TCols.Value, c10, c11, c12, c13);
-        if (TRows.Value > 2) Spill(acc + 2 * TCols.Value, c20, c21, c22, c23);
-        if (TRows.Value > 3) Spill(acc + 3 * TCols.Value, c30, c31, c32, c33);
-        if (TRows.Value > 4) Spill(acc + 4 * TCols.Value, c40, c41, c42, c43);
-        if (TRows.Value > 5) Spill(acc + 5 * TCols.Value, c50, c51, c52, c53);
-        if (TRows.Value > 6) Spill(acc + 6 * TCols.Value, c60, c61, c62, c63);
-        if (TRows.Value > 7) Spill(acc + 7 * TCols.Value, c70, c71, c72, c73);
+        TReg* dst = (TReg*)acc;
+        Spill(dst + 0 * TCols.Value, c00, c01, c02, c03);
+        if (TRows.Value > 1) Spill(dst + 1 * TCols.Value, c10, c11, c12, c13);
+        if (TRows.Value > 2) Spill(dst + 2 * TCols.Value, c20, c21, c22, c23);
+        if (TRows.Value > 3) Spill(dst + 3 * TCols.Value, c30, c31, c32, c33);
+        if (TRows.Value > 4) Spill(dst + 4 * TCols.Value, c40, c41, c42, c43);
+        if (TRows.Value > 5) Spill(dst + 5 * TCols.Value, c50, c51, c52, c53);
+        if (TRows.Value > 6) Spill(dst + 6 * TCols.Value, c60, c61, c62, c63);
+        if (TRows.Value > 7) Spill(dst + 7 * TCols.Value, c70, c71, c72, c73);
     }
 
     /// <summary>
@@ -84,16 +88,16 @@ internal static unsafe class SgemmMicroKernel<TV, TRows, TCols>
         Tile<C1, C1>(kc, a, 1, TRows.Value, null, 0, bRows, col, acc);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row(TV av, TV b0, TV b1, TV b2, TV b3, ref TV c0, ref TV c1, ref TV c2, ref TV c3)
+    private static void Row(TReg av, TReg b0, TReg b1, TReg b2, TReg b3, ref TReg c0, ref TReg c1, ref TReg c2, ref TReg c3)
     {
-        c0 = TV.MultiplyAdd(av, b0, c0);
-        if (TCols.Value > 1) c1 = TV.MultiplyAdd(av, b1, c1);
-        if (TCols.Value > 2) c2 = TV.MultiplyAdd(av, b2, c2);
-        if (TCols.Value > 3) c3 = TV.MultiplyAdd(av, b3, c3);
+        c0 = TV.MultiplyAddRegister(av, b0, c0);
+        if (TCols.Value > 1) c1 = TV.MultiplyAddRegister(av, b1, c1);
+        if (TCols.Value > 2) c2 = TV.MultiplyAddRegister(av, b2, c2);
+        if (TCols.Value > 3) c3 = TV.MultiplyAddRegister(av, b3, c3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Spill(TV* dst, TV c0, TV c1, TV c2, TV c3)
+    private static void Spill(TReg* dst, TReg c0, TReg c1, TReg c2, TReg c3)
     {
         dst[0] = c0;
         if (TCols.Value > 1) dst[1] = c1;

@@ -7,7 +7,7 @@ namespace Mote.Kernels.Simd;
 /// <summary>
 /// Eight float lanes for the AVX2+FMA tier (x64). Selected only when <see cref="CpuFeatures.Avx2Fma"/>.
 /// </summary>
-internal readonly unsafe struct F32x8 : ISimdF32<F32x8>
+internal readonly unsafe struct F32x8 : ISimdF32<F32x8>, ISimdRegister<Vector256<float>>
 {
     private readonly Vector256<float> _v;
 
@@ -52,11 +52,20 @@ internal readonly unsafe struct F32x8 : ISimdF32<F32x8>
     public static F32x8 Divide(F32x8 a, F32x8 b) => new(a._v / b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static F32x8 MultiplyAdd(F32x8 a, F32x8 b, F32x8 c)
+    public static F32x8 MultiplyAdd(F32x8 a, F32x8 b, F32x8 c) => new(MultiplyAddRegister(a._v, b._v, c._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAddRegister(Vector256<float> a, Vector256<float> b, Vector256<float> c)
     {
-        if (Fma.IsSupported) return new(Fma.MultiplyAdd(a._v, b._v, c._v));
-        return new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
+        if (Fma.IsSupported) return Fma.MultiplyAdd(a, b, c);
+        return Vector256.FusedMultiplyAdd(a, b, c);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadRegister(float* p) => Vector256.Load(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SplatRegister(float x) => Vector256.Create(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F32x8 Max(F32x8 a, F32x8 b) => new(Vector256.Max(a._v, b._v));

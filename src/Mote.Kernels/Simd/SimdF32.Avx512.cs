@@ -7,7 +7,7 @@ namespace Mote.Kernels.Simd;
 /// <summary>
 /// Sixteen float lanes for the AVX-512F tier (x64). Selected only when <see cref="CpuFeatures.Avx512F"/>.
 /// </summary>
-internal readonly unsafe struct F32x16 : ISimdF32<F32x16>
+internal readonly unsafe struct F32x16 : ISimdF32<F32x16>, ISimdRegister<Vector512<float>>
 {
     private readonly Vector512<float> _v;
 
@@ -53,11 +53,20 @@ internal readonly unsafe struct F32x16 : ISimdF32<F32x16>
     public static F32x16 Divide(F32x16 a, F32x16 b) => new(a._v / b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static F32x16 MultiplyAdd(F32x16 a, F32x16 b, F32x16 c)
+    public static F32x16 MultiplyAdd(F32x16 a, F32x16 b, F32x16 c) => new(MultiplyAddRegister(a._v, b._v, c._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAddRegister(Vector512<float> a, Vector512<float> b, Vector512<float> c)
     {
-        if (Avx512F.IsSupported) return new(Avx512F.FusedMultiplyAdd(a._v, b._v, c._v));
-        return new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
+        if (Avx512F.IsSupported) return Avx512F.FusedMultiplyAdd(a, b, c);
+        return Vector512.FusedMultiplyAdd(a, b, c);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadRegister(float* p) => Vector512.Load(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SplatRegister(float x) => Vector512.Create(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F32x16 Max(F32x16 a, F32x16 b) => new(Vector512.Max(a._v, b._v));

@@ -7,7 +7,7 @@ namespace Mote.Kernels.Simd;
 /// Four float lanes through the cross-platform <see cref="Vector128"/> API only, so the same code runs
 /// on x64 (SSE/AVX) and ARM64 (AdvSimd/NEON).
 /// </summary>
-internal readonly unsafe struct F32x4 : ISimdF32<F32x4>
+internal readonly unsafe struct F32x4 : ISimdF32<F32x4>, ISimdRegister<Vector128<float>>
 {
     private readonly Vector128<float> _v;
 
@@ -51,7 +51,17 @@ internal readonly unsafe struct F32x4 : ISimdF32<F32x4>
     // Estimate = FMA where the hardware has it (ARM64 always, x64 with FMA3), else multiply then add:
     // never the slow software-fused fallback.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static F32x4 MultiplyAdd(F32x4 a, F32x4 b, F32x4 c) => new(Vector128.MultiplyAddEstimate(a._v, b._v, c._v));
+    public static F32x4 MultiplyAdd(F32x4 a, F32x4 b, F32x4 c) => new(MultiplyAddRegister(a._v, b._v, c._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAddRegister(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        Vector128.MultiplyAddEstimate(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadRegister(float* p) => Vector128.Load(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SplatRegister(float x) => Vector128.Create(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F32x4 Max(F32x4 a, F32x4 b) => new(Vector128.Max(a._v, b._v));
