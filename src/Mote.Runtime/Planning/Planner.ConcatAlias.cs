@@ -11,7 +11,7 @@ internal static partial class Planner
         /// <summary>
         /// Concat written in place: when every input is one contiguous slice of the output, the inputs'
         /// producers write straight into their slices and the node never runs (the concat costs a copy of
-        /// its whole output otherwise: about 4 % of SqueezeNet). Returns false, changing nothing, when the
+        /// its whole output otherwise: 3–4 % of SqueezeNet). Returns false, changing nothing, when the
         /// node must run as a step.
         /// </summary>
         /// <remarks>
@@ -19,8 +19,8 @@ internal static partial class Planner
         /// output's block alive from the first input's producer to the last reader of the output or of any input.
         /// Only storage this plan computes into the arena qualifies: a constant, a graph input, a folded or
         /// dynamic value has bytes of its own elsewhere, and storage already written into another concat cannot
-        /// be in two places. A view whose source holds exactly its bytes (Reshape of a Transpose, as detection
-        /// heads do before their concat) moves its source, and the source's other views with it. An input that
+        /// be in two places. A view whose source holds exactly its bytes (a Transpose reshaped for the concat, as
+        /// detection heads do) moves its source, and the source's other views with it. An input that
         /// is itself a concat written in place moves whole, its own inputs with it (offsets compose when roots
         /// are resolved).
         /// </remarks>

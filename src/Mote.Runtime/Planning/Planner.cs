@@ -79,7 +79,8 @@ internal static partial class Planner
 
     /// <summary>
     /// Lifetimes of every value that lives in the arena (computed by a static step, or a widened
-    /// input), merged per alias root so that a view keeps its source alive; and for values produced
+    /// input), merged per alias root so that a view keeps its source alive (and a concat written in place
+    /// lives from its first input's producer to the last reader of it or any input); and for values produced
     /// by dynamic steps, the step after which their pooled buffer can be returned.
     /// </summary>
     private static (List<ArenaAllocator.Request> Requests, int[] DynamicLastUse) Liveness(State s)

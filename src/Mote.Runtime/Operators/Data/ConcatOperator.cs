@@ -6,8 +6,8 @@ namespace Mote.Runtime.Operators.Data;
 /// ONNX Concat: joins the inputs along <c>axis</c> (negative counts from the end). Inputs that
 /// are empty along the axis contribute nothing. Each outer index copies one contiguous block per
 /// input, so the work is a sequence of memmoves. When each input is one contiguous slice of the
-/// output, the planner usually has the inputs' producers write there directly and never runs the node
-/// (see <c>Planner.TryAliasConcat</c>).
+/// output, the planner mostly has the inputs' producers write there directly and never runs the node
+/// (<c>Planner.TryAliasConcat</c> says when it still must).
 /// </summary>
 internal sealed class ConcatOperator(NodeDef node) : Operator(node)
 {
