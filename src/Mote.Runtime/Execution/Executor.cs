@@ -38,7 +38,7 @@ internal static class Executor
         {
             int r = plan.Roots[id];
             if (r != id)
-                values[id] = new TensorValue(plan.Types[id], plan.Shapes[id]!, values[r].Data);
+                values[id] = new TensorValue(plan.Types[id], plan.Shapes[id]!, (byte*)values[r].Data + plan.RootOffsets[id]);
         }
         foreach (int id in plan.WidenedInputs)
         {

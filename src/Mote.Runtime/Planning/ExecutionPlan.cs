@@ -35,8 +35,14 @@ internal sealed class ExecutionPlan
 
     public required ValueLocation[] Locations { get; init; }
 
-    /// <summary>For each value, the value whose storage it shares (itself unless produced by a view node).</summary>
+    /// <summary>
+    /// For each value, the value whose storage it shares: itself, unless produced by a view node or written
+    /// in place into a concat's output. Always final (a root's root is itself).
+    /// </summary>
     public required int[] Roots { get; init; }
+
+    /// <summary>Byte offset of each value inside its root's storage: 0 for roots and views, the slice's start for a concat input written in place.</summary>
+    public required long[] RootOffsets { get; init; }
 
     /// <summary>Indices of nodes to execute, in order.</summary>
     public required int[] Steps { get; init; }

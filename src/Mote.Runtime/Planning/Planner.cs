@@ -5,6 +5,7 @@ using Mote.Kernels;
 using Mote.Runtime.Execution;
 using Mote.Runtime.Graph;
 using Mote.Runtime.Operators;
+using Mote.Runtime.Operators.Data;
 
 namespace Mote.Runtime.Planning;
 
@@ -16,7 +17,7 @@ namespace Mote.Runtime.Planning;
 /// computed shape, If) becomes a dynamic step, and so does everything downstream of it: those
 /// infer shapes at run time and take their memory from a per-run buffer pool.
 /// </summary>
-internal static class Planner
+internal static partial class Planner
 {
     /// <summary>Nodes whose inputs are all known and whose outputs are at most this many elements are evaluated while planning.</summary>
     public const long FoldLimit = 1 << 16;
@@ -35,6 +36,7 @@ internal static class Planner
         var ctx = new ShapeContext(Math.Max(1, g.MaxInputs), Math.Max(1, g.MaxOutputs));
         for (int ni = 0; ni < g.Nodes.Length; ni++)
             s.PlanNode(ni, ctx, kernels, failures);
+        s.ResolveRoots();
 
         var (requests, lastUse) = Liveness(s);
         var (offsets, total) = ArenaAllocator.Assign(requests);
@@ -42,7 +44,10 @@ internal static class Planner
             s.Locations[requests[i].Id] = new(LocationKind.Arena, offsets[i]);
         for (int id = 0; id < s.Root.Length; id++)
             if (s.Root[id] != id)
-                s.Locations[id] = s.Locations[s.Root[id]];
+            {
+                var loc = s.Locations[s.Root[id]];
+                s.Locations[id] = loc.Kind == LocationKind.Arena ? loc with { Offset = loc.Offset + s.RootOffset[id] } : loc;
+            }
 
         return new ExecutionPlan
         {
@@ -50,6 +55,7 @@ internal static class Planner
             Types = s.Types,
             Locations = s.Locations,
             Roots = s.Root,
+            RootOffsets = s.RootOffset,
             Steps = [.. s.Steps],
             StepScratch = [.. s.StepScratch],
             StepDynamic = [.. s.StepDynamic],
@@ -73,7 +79,8 @@ internal static class Planner
 
     /// <summary>
     /// Lifetimes of every value that lives in the arena (computed by a static step, or a widened
-    /// input), merged per alias root so that a view keeps its source alive; and for values produced
+    /// input), merged per alias root so that a view keeps its source alive (and a concat written in place
+    /// lives from its first input's producer to the last reader of it or any input); and for values produced
     /// by dynamic steps, the step after which their pooled buffer can be returned.
     /// </summary>
     private static (List<ArenaAllocator.Request> Requests, int[] DynamicLastUse) Liveness(State s)
@@ -121,15 +128,23 @@ internal static class Planner
     }
 
     /// <summary>Per-value facts gathered while walking the nodes.</summary>
-    private sealed class State(SessionGraph g)
+    private sealed partial class State(SessionGraph g)
     {
         public SessionGraph Graph { get; } = g;
         public int[]?[] Shapes { get; } = new int[g.Values.Length][];
         public DataType[] Types { get; } = new DataType[g.Values.Length];
         public TensorValue?[] Known { get; } = new TensorValue?[g.Values.Length];
         public ValueLocation[] Locations { get; } = new ValueLocation[g.Values.Length];
-        /// <summary>Values produced by view nodes share the storage of their source (the alias root).</summary>
+        /// <summary>
+        /// Values produced by view nodes share the storage of their source (the alias root), and inputs of
+        /// a concat written in place live inside its output. Only one step deep while planning (a root may
+        /// itself be re-rooted later); <see cref="ResolveRoots"/> makes every entry final.
+        /// </summary>
         public int[] Root { get; } = Enumerable.Range(0, g.Values.Length).ToArray();
+        /// <summary>Byte offset of each value inside the storage of <see cref="Root"/> (0 for roots and views).</summary>
+        public long[] RootOffset { get; } = new long[g.Values.Length];
+        /// <summary>True for values whose bytes a static step of this plan writes (directly or as a slice of a concat written in place).</summary>
+        public bool[] Computed { get; } = new bool[g.Values.Length];
         public List<byte[]> Folded { get; } = [];
         public List<int> Widened { get; } = [];
         public List<int> Steps { get; } = [];
@@ -227,13 +242,36 @@ internal static class Planner
             if (node.Op.IsView && node.Outputs[0] >= 0)
             {
                 Root[node.Outputs[0]] = Root[node.Inputs[0]];
+                RootOffset[node.Outputs[0]] = RootOffset[node.Inputs[0]];
                 if (Known[node.Inputs[0]] is { } kv)
                     Known[node.Outputs[0]] = new TensorValue(Types[node.Outputs[0]], Shapes[node.Outputs[0]]!, kv.Data);
                 return;
             }
+            if (node.Op is ConcatOperator concat && TryAliasConcat(node, concat))
+                return;
             Steps.Add(ni);
             StepScratch.Add(ctx.ScratchBytes);
             StepDynamic.Add(false);
+            foreach (int id in node.Outputs)
+                if (id >= 0)
+                    Computed[id] = true;
+        }
+
+        /// <summary>Points every value straight at its final root, summing the offsets along the way.</summary>
+        public void ResolveRoots()
+        {
+            for (int id = 0; id < Root.Length; id++)
+            {
+                int r = id;
+                long offset = 0;
+                while (Root[r] != r)
+                {
+                    offset += RootOffset[r];
+                    r = Root[r];
+                }
+                Root[id] = r;
+                RootOffset[id] = offset;
+            }
         }
 
         private void AddDynamic(int ni, List<string>? failures)

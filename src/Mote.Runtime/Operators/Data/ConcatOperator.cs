@@ -5,13 +5,18 @@ namespace Mote.Runtime.Operators.Data;
 /// <summary>
 /// ONNX Concat: joins the inputs along <c>axis</c> (negative counts from the end). Inputs that
 /// are empty along the axis contribute nothing. Each outer index copies one contiguous block per
-/// input, so the work is a sequence of memmoves.
+/// input, so the work is a sequence of memmoves. When each input is one contiguous slice of the
+/// output, the planner mostly has the inputs' producers write there directly and never runs the node
+/// (<c>Planner.TryAliasConcat</c> says when it still must).
 /// </summary>
 internal sealed class ConcatOperator(NodeDef node) : Operator(node)
 {
     private readonly long _axis = node.Attribute("axis") is null
         ? throw new MoteShapeException("Concat needs the 'axis' attribute")
         : node.GetInt("axis", 0);
+
+    /// <summary>The join axis for inputs of rank <paramref name="rank"/>.</summary>
+    public int Axis(int rank) => ShapeMath.Axis(_axis, rank, "Concat");
 
     public override void InferShapes(ShapeContext ctx)
     {
