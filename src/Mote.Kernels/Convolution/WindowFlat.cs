@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Mote.Kernels.Simd;
 
 namespace Mote.Kernels.Convolution;
@@ -54,9 +55,28 @@ internal static unsafe class WindowFlat<TV, TOp>
     // to a vector past Hs·Ws.
     private static long PhaseStride(int hs, int ws) => ((long)hs * ws + TV.Count + 15) & ~15L;
 
-    /// <summary>Computes one output plane; <paramref name="scratch"/> holds <see cref="ScratchFloats"/>.</summary>
+    /// <summary>
+    /// Where each tap (ky, kx) reads in <paramref name="scratch"/>'s phase planes, for <see cref="Plane"/>: the same for
+    /// every plane of a window, so made once per batch of planes (the divisions by the strides cost as much as a
+    /// small plane's arithmetic). <paramref name="tap"/> holds <c>KernelHeight·KernelWidth</c> pointers.
+    /// </summary>
+    public static void Taps(in Window2D w, float* scratch, float** tap)
+    {
+        Shape(in w, out int hs, out int ws, out _);
+        long phaseStride = PhaseStride(hs, ws);
+        int sh = w.StrideHeight, sw = w.StrideWidth, kw = w.KernelWidth;
+        for (int ky = 0; ky < w.KernelHeight; ky++)
+            for (int kx = 0; kx < kw; kx++)
+            {
+                int dy = ky * w.DilationHeight, dx = kx * w.DilationWidth;
+                float* phase = scratch + (dy % sh * sw + dx % sw) * phaseStride;
+                tap[ky * kw + kx] = phase + (nint)(dy / sh) * ws + dx / sw;
+            }
+    }
+
+    /// <summary>Computes one output plane; <paramref name="scratch"/> holds <see cref="ScratchFloats"/>, <paramref name="tap"/> is from <see cref="Taps"/> on the same scratch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Plane(float* input, float* output, in Window2D w, in TOp op, float* scratch)
+    public static void Plane(float* input, float* output, in Window2D w, in TOp op, float* scratch, float** tap)
     {
         Shape(in w, out int hs, out int ws, out long flatLength);
         int sh = w.StrideHeight, sw = w.StrideWidth;
@@ -70,18 +90,12 @@ internal static unsafe class WindowFlat<TV, TOp>
                 FloatRuns.Fill(phase + (long)hs * ws, phaseStride - (long)hs * ws, pad);
             }
 
-        int kh = w.KernelHeight, kw = w.KernelWidth, taps = kh * kw;
-        float** tap = stackalloc float*[taps];
-        for (int ky = 0; ky < kh; ky++)
-            for (int kx = 0; kx < kw; kx++)
-            {
-                int dy = ky * w.DilationHeight, dx = kx * w.DilationWidth;
-                float* phase = scratch + (dy % sh * sw + dx % sw) * phaseStride;
-                tap[ky * kw + kx] = phase + (nint)(dy / sh) * ws + dx / sw;
-            }
-
+        int taps = w.KernelHeight * w.KernelWidth;
         float* flat = scratch + sh * sw * phaseStride;
-        Flat(tap, taps, flat, (int)flatLength, in op);
+        if (typeof(TOp) == typeof(DepthwiseOp<TV>))
+            FlatMultiplyAdd(tap, taps, flat, (int)flatLength, Unsafe.As<TOp, DepthwiseOp<TV>>(ref Unsafe.AsRef(in op)));
+        else
+            Flat(tap, taps, flat, (int)flatLength, in op);
 
         int lanes = TV.Count, oh = w.OutputHeight, ow = w.OutputWidth;
         TOp o = op;
@@ -93,6 +107,58 @@ internal static unsafe class WindowFlat<TV, TOp>
         else
             for (int oy = 0; oy < oh; oy++)
                 FloatRuns.Copy(flat + (nint)oy * ws, output + (nint)oy * ow, ow);
+    }
+
+    // Depthwise convolution's flat loop in the bare vector type of each ISA (see ISimdRegister: through the
+    // wrapper, every FMA of the tap loop came with a register copy).
+    private static void FlatMultiplyAdd(float** tap, int taps, float* flat, int length, in DepthwiseOp<TV> op)
+    {
+        if (typeof(TV) == typeof(F32x16)) FlatMultiplyAdd<F32x16, Vector512<float>>(tap, taps, flat, length, op.Weights, op.Bias);
+        else if (typeof(TV) == typeof(F32x8)) FlatMultiplyAdd<F32x8, Vector256<float>>(tap, taps, flat, length, op.Weights, op.Bias);
+        else if (typeof(TV) == typeof(F32x4)) FlatMultiplyAdd<F32x4, Vector128<float>>(tap, taps, flat, length, op.Weights, op.Bias);
+        else WindowFlat<TV, DepthwiseOp<TV>>.Flat(tap, taps, flat, length, in op);
+    }
+
+    // Eight vectors of outputs at a time (a depthwise window has up to 25 taps: eight FMA chains keep both FMA
+    // ports busy through each chain's latency), each tap's weight broadcast once for all eight.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FlatMultiplyAdd<TS, TReg>(float** tap, int taps, float* flat, int length, float* weights, float bias)
+        where TS : unmanaged, ISimdF32<TS>, ISimdRegister<TReg>
+        where TReg : unmanaged
+    {
+        int lanes = TS.Count, q = 0;
+        TReg start = TS.SplatRegister(bias);
+        // The last group overlaps the previous one rather than leaving a tail of single, latency-bound vectors
+        // (recomputed outputs get the same values).
+        for (int next = 0; length >= 8 * lanes && next < length; next = q + 8 * lanes)
+        {
+            q = Math.Min(next, length - 8 * lanes);
+            TReg a0 = start, a1 = start, a2 = start, a3 = start, a4 = start, a5 = start, a6 = start, a7 = start;
+            for (int t = 0; t < taps; t++)
+            {
+                float* p = tap[t] + q;
+                TReg wt = TS.SplatRegister(weights[t]);
+                a0 = TS.MultiplyAddRegister(TS.LoadRegister(p), wt, a0);
+                a1 = TS.MultiplyAddRegister(TS.LoadRegister(p + lanes), wt, a1);
+                a2 = TS.MultiplyAddRegister(TS.LoadRegister(p + 2 * lanes), wt, a2);
+                a3 = TS.MultiplyAddRegister(TS.LoadRegister(p + 3 * lanes), wt, a3);
+                a4 = TS.MultiplyAddRegister(TS.LoadRegister(p + 4 * lanes), wt, a4);
+                a5 = TS.MultiplyAddRegister(TS.LoadRegister(p + 5 * lanes), wt, a5);
+                a6 = TS.MultiplyAddRegister(TS.LoadRegister(p + 6 * lanes), wt, a6);
+                a7 = TS.MultiplyAddRegister(TS.LoadRegister(p + 7 * lanes), wt, a7);
+            }
+            TReg* y = (TReg*)(flat + q);
+            y[0] = a0; y[1] = a1; y[2] = a2; y[3] = a3; y[4] = a4; y[5] = a5; y[6] = a6; y[7] = a7;
+        }
+        if (length >= 8 * lanes)
+            return;
+        for (q = 0; q < length; q += lanes)
+        {
+            TReg a0 = start;
+            for (int t = 0; t < taps; t++)
+                a0 = TS.MultiplyAddRegister(TS.LoadRegister(tap[t] + q), TS.SplatRegister(weights[t]), a0);
+            *(TReg*)(flat + q) = a0;
+        }
     }
 
     // Four vectors of outputs at a time: independent accumulators hide the FMA/max latency, and each tap's

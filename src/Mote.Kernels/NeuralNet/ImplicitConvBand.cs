@@ -74,4 +74,17 @@ public static unsafe class ImplicitConvBand
                     rowsOut[k++] = phase + (nint)(dy / sh) * ws + dx / sw;
                 }
     }
+
+    /// <summary>
+    /// Copies a band's GEMM results (<paramref name="channels"/> rows of <see cref="Columns"/> floats, each output row
+    /// <see cref="PhaseWidth"/> apart) into the output planes (<paramref name="outputRows"/> rows of OutputWidth at
+    /// <paramref name="output"/>, planes <paramref name="planeStride"/> apart), dropping the phase columns.
+    /// </summary>
+    public static void CopyRows(float* results, int channels, in Window2D w, int outputRows, float* output, long planeStride)
+    {
+        int n = Columns(in w, outputRows), ws = PhaseWidth(in w), ow = w.OutputWidth;
+        for (int o = 0; o < channels; o++)
+            for (int r = 0; r < outputRows; r++)
+                FloatRuns.Copy(results + (long)o * n + (long)r * ws, output + o * planeStride + (long)r * ow, ow);
+    }
 }

@@ -146,11 +146,13 @@ internal sealed unsafe class Pool2DSimd<TV>(string name, KernelTier tier) : Pool
         if (!job.IsGlobal && UseFlat(in w, job.IsMax))
         {
             float* flat = scratch.A(WindowFlat<TV, MaxOp<TV>>.ScratchFloats(in w));
+            float** taps = stackalloc float*[w.KernelSize];
+            WindowFlat<TV, MaxOp<TV>>.Taps(in w, flat, taps); // the same phase layout for max and average
             for (int c = first; c < end; c++)
             {
                 float* x = job.X + (nint)c * w.InputSize, y = job.Y + (nint)c * w.OutputSize;
-                if (job.IsMax) WindowFlat<TV, MaxOp<TV>>.Plane(x, y, in w, default, flat);
-                else WindowFlat<TV, AverageOp<TV>>.Plane(x, y, in w, default, flat);
+                if (job.IsMax) WindowFlat<TV, MaxOp<TV>>.Plane(x, y, in w, default, flat, taps);
+                else WindowFlat<TV, AverageOp<TV>>.Plane(x, y, in w, default, flat, taps);
             }
             return;
         }

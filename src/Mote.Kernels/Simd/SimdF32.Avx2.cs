@@ -52,7 +52,12 @@ internal readonly unsafe struct F32x8 : ISimdF32<F32x8>, ISimdRegister<Vector256
     public static F32x8 Divide(F32x8 a, F32x8 b) => new(a._v / b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static F32x8 MultiplyAdd(F32x8 a, F32x8 b, F32x8 c) => new(MultiplyAddRegister(a._v, b._v, c._v));
+    public static F32x8 MultiplyAdd(F32x8 a, F32x8 b, F32x8 c)
+    {
+        // Written out rather than through MultiplyAddRegister: one more inlining level made NativeAOT stop inlining this in the depthwise loops.
+        if (Fma.IsSupported) return new(Fma.MultiplyAdd(a._v, b._v, c._v));
+        return new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAddRegister(Vector256<float> a, Vector256<float> b, Vector256<float> c)

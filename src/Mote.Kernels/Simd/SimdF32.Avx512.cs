@@ -53,7 +53,12 @@ internal readonly unsafe struct F32x16 : ISimdF32<F32x16>, ISimdRegister<Vector5
     public static F32x16 Divide(F32x16 a, F32x16 b) => new(a._v / b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static F32x16 MultiplyAdd(F32x16 a, F32x16 b, F32x16 c) => new(MultiplyAddRegister(a._v, b._v, c._v));
+    public static F32x16 MultiplyAdd(F32x16 a, F32x16 b, F32x16 c)
+    {
+        // Written out rather than through MultiplyAddRegister: one more inlining level made NativeAOT stop inlining this in the depthwise loops.
+        if (Avx512F.IsSupported) return new(Avx512F.FusedMultiplyAdd(a._v, b._v, c._v));
+        return new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAddRegister(Vector512<float> a, Vector512<float> b, Vector512<float> c)

@@ -51,7 +51,7 @@ internal readonly unsafe struct F32x4 : ISimdF32<F32x4>, ISimdRegister<Vector128
     // Estimate = FMA where the hardware has it (ARM64 always, x64 with FMA3), else multiply then add:
     // never the slow software-fused fallback.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static F32x4 MultiplyAdd(F32x4 a, F32x4 b, F32x4 c) => new(MultiplyAddRegister(a._v, b._v, c._v));
+    public static F32x4 MultiplyAdd(F32x4 a, F32x4 b, F32x4 c) => new(Vector128.MultiplyAddEstimate(a._v, b._v, c._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> MultiplyAddRegister(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>

@@ -272,15 +272,15 @@ internal sealed unsafe class ConvGemm(SgemmKernel sgemm, SgemmPackedA[]? packed,
         sgemm.Gemm(packed![group], n, 1f, bRows, 0f, new Span<float>(results, m * n), n, in epilogue, pool);
         long offset = ((long)image * a.Groups + group) * m * a.OutSize + (long)oy0 * ow;
         float* y = a.Y + offset;
+        if (!hasResidual)
+        {
+            ImplicitConvBand.CopyRows(results, m, in win, rows, y, a.OutSize);
+            return;
+        }
         for (int o = 0; o < m; o++)
             for (int r = 0; r < rows; r++)
             {
                 float* dst = y + (long)o * a.OutSize + (long)r * ow, src = results + (long)o * n + (long)r * ws;
-                if (!hasResidual)
-                {
-                    Unsafe.CopyBlockUnaligned(dst, src, (uint)ow * sizeof(float));
-                    continue;
-                }
                 var row = new Span<float>(dst, ow);
                 TensorPrimitives.Add(new ReadOnlySpan<float>(src, ow), new ReadOnlySpan<float>(a.Residual + offset + (dst - y), ow), row);
                 activations.Apply(a.Activation, row);
