@@ -62,7 +62,7 @@ internal static class Executor
             var implicitInputs = ctx.ImplicitInputs(node.ImplicitInputs.Length);
             for (int j = 0; j < implicitInputs.Length; j++)
                 implicitInputs[j] = values[node.ImplicitInputs[j]];
-            if (node.Op.ShapesKnownAfterRun)
+            if (plan.StepDynamic[s] && node.Op.ShapesKnownAfterRun)
             {
                 var allocator = ctx.Allocator;
                 allocator.Bind(ctx, node);

@@ -69,6 +69,66 @@ internal sealed class SubgraphRunner : IDisposable
         return new Result(this, ctx);
     }
 
+    /// <summary>What planning a subgraph ahead for given input shapes tells (<see cref="PlanAhead"/>).</summary>
+    public enum AheadKind
+    {
+        /// <summary>Every output's type and shape is known.</summary>
+        Static,
+        /// <summary>Some output's shape is only known at run time.</summary>
+        Dynamic,
+        /// <summary>The subgraph cannot run on inputs of these shapes (running it would fail the same way).</summary>
+        Invalid,
+    }
+
+    /// <summary>
+    /// Plans the subgraph for implicit inputs of these types and shapes (given in <paramref name="outerNames"/> order; no
+    /// formal inputs) and reads its outputs' types and shapes from the plan (set when <see cref="AheadKind.Static"/>).
+    /// </summary>
+    public AheadKind PlanAhead(IReadOnlyList<string> outerNames, ReadOnlySpan<DataType> outerTypes, ReadOnlySpan<int[]> outerShapes,
+        out (DataType Type, int[] Shape)[] outputs)
+    {
+        outputs = [];
+        var names = ImplicitInputNames;
+        if (FormalInputCount != 0)
+            return AheadKind.Dynamic;
+        var shapes = new int[names.Length][];
+        var types = new DataType[names.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            int j = IndexOf(outerNames, names[i]);
+            if (j < 0)
+                return AheadKind.Dynamic;
+            (types[i], shapes[i]) = (outerTypes[j], outerShapes[j]);
+        }
+        ExecutionPlan plan;
+        try
+        {
+            plan = _plans.GetOrAdd(shapes, s => Planner.Plan(_graph, s, _build.Kernels, null, types));
+        }
+        catch (MoteException e) when (e is MoteShapeException or MoteNotSupportedException)
+        {
+            return AheadKind.Invalid;
+        }
+        var result = new (DataType, int[])[_graph.Outputs.Length];
+        for (int k = 0; k < result.Length; k++)
+        {
+            int id = _graph.Outputs[k];
+            if (plan.Shapes[id] is not { } shape || plan.Locations[plan.Roots[id]].Kind == LocationKind.Dynamic)
+                return AheadKind.Dynamic;
+            result[k] = (plan.Types[id], shape);
+        }
+        outputs = result;
+        return AheadKind.Static;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+            if (names[i] == name)
+                return i;
+        return -1;
+    }
+
     private static bool SameAsLast(RunContext ctx, ReadOnlySpan<TensorValue> inputs)
     {
         var shapes = ctx.LastPlanShapes!;

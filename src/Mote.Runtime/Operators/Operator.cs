@@ -40,11 +40,19 @@ internal abstract class Operator
     public virtual IReadOnlyList<string> OuterNames => [];
 
     /// <summary>
-    /// True when the output shapes are only known after the node ran (If, Loop, Scan): the planner
-    /// makes it a dynamic step and the executor calls <see cref="ExecuteAllocating"/> instead of
-    /// <see cref="InferShapes"/> + <see cref="Execute"/>.
+    /// True when the output shapes are in general only known after the node ran (If, Loop, Scan): unless
+    /// <see cref="TryInferShapesAhead"/> succeeds, the planner makes it a dynamic step and the executor calls
+    /// <see cref="ExecuteAllocating"/> instead of <see cref="InferShapes"/> + <see cref="Execute"/>.
     /// </summary>
     public virtual bool ShapesKnownAfterRun => false;
+
+    /// <summary>
+    /// For a <see cref="ShapesKnownAfterRun"/> node, output shapes that hold however it runs, when they can be told
+    /// from the inputs' and the implicit inputs' types and shapes (an If whose branches agree): then the planner
+    /// makes it an ordinary step (<see cref="Execute"/> into planned outputs) and what follows it stays static.
+    /// <paramref name="outerTypes"/> and <paramref name="outerShapes"/> follow <see cref="OuterNames"/>. Returns false when not.
+    /// </summary>
+    public virtual bool TryInferShapesAhead(ShapeContext ctx, ReadOnlySpan<DataType> outerTypes, ReadOnlySpan<int[]> outerShapes) => false;
 
     /// <summary>Runs the node, creating each output with <see cref="OutputAllocator.Allocate"/> once its shape is known.</summary>
     public virtual void ExecuteAllocating(in NodeContext ctx, OutputAllocator outputs) =>

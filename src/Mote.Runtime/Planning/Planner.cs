@@ -189,7 +189,7 @@ internal static partial class Planner
                     return;
                 throw new MoteShapeException($"{node.Op.Node.Describe()}: input '{Graph.Values[missing].Name}' is not computed before this node");
             }
-            if (upstreamDynamic || node.Op.ShapesKnownAfterRun)
+            if (upstreamDynamic)
             {
                 AddDynamic(ni, failures);
                 return;
@@ -208,7 +208,13 @@ internal static partial class Planner
             allKnown &= node.ImplicitInputs.All(id => Known[id].HasValue);
             try
             {
-                node.Op.InferShapes(ctx);
+                // If, Loop and Scan: shapes known ahead, or a dynamic step (its subgraph never runs while planning).
+                if (node.Op.ShapesKnownAfterRun && !InferShapesAhead(node, ctx))
+                    throw new ValueNotKnownException("output shapes are known after the run");
+                if (node.Op.ShapesKnownAfterRun)
+                    allKnown = false;
+                else
+                    node.Op.InferShapes(ctx);
             }
             catch (ValueNotKnownException)
             {
@@ -272,6 +278,19 @@ internal static partial class Planner
                 Root[id] = r;
                 RootOffset[id] = offset;
             }
+        }
+
+        // Output shapes of an If (Loop, Scan) known ahead from its implicit inputs' types and shapes, or false.
+        private bool InferShapesAhead(NodeSlot node, ShapeContext ctx)
+        {
+            var outer = node.ImplicitInputs;
+            if (outer.Any(id => Shapes[id] is null))
+                return false;
+            var types = new DataType[outer.Length];
+            var shapes = new int[outer.Length][];
+            for (int j = 0; j < outer.Length; j++)
+                (types[j], shapes[j]) = (Types[outer[j]], Shapes[outer[j]]!);
+            return node.Op.TryInferShapesAhead(ctx, types, shapes);
         }
 
         private void AddDynamic(int ni, List<string>? failures)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Mote.Runtime.Execution;
 using Mote.Runtime.Graph;
 
@@ -14,6 +15,22 @@ internal static class SubgraphInputs
             inputs[runner.FormalInputCount + i] = outerValues[Array.IndexOf(outerNames, runner.ImplicitInputNames[i])];
         return inputs;
     }
+
+    /// <summary>
+    /// <see cref="Implicit"/> in an array from the shared pool (longer than needed; give it back with
+    /// <see cref="Return"/>): an If runs once per model run, and a fresh array each time was garbage.
+    /// </summary>
+    public static TensorValue[] Rent(SubgraphRunner runner, string[] outerNames, ReadOnlySpan<TensorValue> outerValues)
+    {
+        int n = runner.FormalInputCount + runner.ImplicitInputNames.Length;
+        var inputs = ArrayPool<TensorValue>.Shared.Rent(Math.Max(1, n));
+        for (int i = 0; i < runner.ImplicitInputNames.Length; i++)
+            inputs[runner.FormalInputCount + i] = outerValues[Array.IndexOf(outerNames, runner.ImplicitInputNames[i])];
+        return inputs;
+    }
+
+    /// <summary>Returns an array from <see cref="Rent"/>, cleared (it holds shape arrays and pointers of this run).</summary>
+    public static void Return(TensorValue[] inputs) => ArrayPool<TensorValue>.Shared.Return(inputs, clearArray: true);
 
     /// <summary>Allocates output <paramref name="k"/> with <paramref name="value"/>'s type and shape and copies it.</summary>
     public static void CopyOut(TensorValue value, OutputAllocator outputs, int k)
