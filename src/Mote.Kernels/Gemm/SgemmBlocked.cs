@@ -137,7 +137,7 @@ internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols> : SgemmKernel
             int pc = 0;
             do
             {
-                int kc = Math.Min(bk.KC, K - pc);
+                int kc = Math.Min(DepthBlock(K, bk.KC), K - pc);
                 var flags = Flags(in g, pc, kc);
                 float* bBlock = null;
                 nint bPanelStride = 0;
@@ -217,7 +217,7 @@ internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols> : SgemmKernel
         int pc = 0;
         do
         {
-            int kc = Math.Min(bk.KC, K - pc);
+            int kc = Math.Min(DepthBlock(K, bk.KC), K - pc);
             var flags = Flags(in g, pc, kc);
             float* a = g.A + pc * aStep;
             float* packed = null;
@@ -251,6 +251,17 @@ internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols> : SgemmKernel
             }
             pc += kc;
         } while (pc < K);
+    }
+
+    /// <summary>
+    /// The depth block for K: KC, balanced so that no block is much shorter than the rest (K = 512 is one block of
+    /// 512 rather than 384 + 128, K = 576 two of 288). Each extra block stores and reloads every tile of C; a short
+    /// last one pays that for little work. Depends on K alone, so the summation order does not depend on threads.
+    /// </summary>
+    private static int DepthBlock(int k, int kc)
+    {
+        int blocks = Math.Max(1, (int)Math.Round((double)k / kc));
+        return (k + blocks - 1) / blocks;
     }
 
     private static GemmTileFlags Flags(in GemmArgs g, int pc, int kc) => new()
