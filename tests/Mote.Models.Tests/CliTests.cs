@@ -53,6 +53,16 @@ public sealed class CliTests : IDisposable
         foreach (var key in new[] { "min_ms", "p50_ms", "p90_ms", "peak_rss_mb" })
             Assert.True(b.RootElement.GetProperty(key).GetDouble() > 0, key);
         Assert.True(b.RootElement.GetProperty("onnxruntime").GetProperty("p50_ms").GetDouble() > 0);
+
+        // --profile also brings back ONNX Runtime's own per-node profile of the same runs (MNIST: two Conv nodes at least).
+        var profiled = CliRunner.Run("bench", mote, "--json", "--profile", "--runs", "5", "--warmup", "1", "--min-seconds", "0", "--vs-onnxruntime", MnistOnnx);
+        Assert.True(profiled.ExitCode == 0, profiled.Stderr);
+        using var p = System.Text.Json.JsonDocument.Parse(profiled.Stdout);
+        var ort = p.RootElement.GetProperty("onnxruntime").GetProperty("profile");
+        Assert.True(ort.GetProperty("runs").GetInt32() >= 5);
+        var conv = ort.GetProperty("ops").EnumerateArray().Single(o => o.GetProperty("op").GetString() == "Conv");
+        Assert.True(conv.GetProperty("nodes").GetInt32() >= 2 && conv.GetProperty("ms_per_run").GetDouble() > 0);
+        Assert.NotEmpty(ort.GetProperty("nodes").EnumerateArray());
     }
 
     public static TheoryData<string, string[]> OtherKinds() => new()

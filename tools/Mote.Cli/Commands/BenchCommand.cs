@@ -23,7 +23,7 @@ internal static class BenchCommand
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs first.", DefaultValueFactory = _ => 5 };
         var runs = new Option<int>("--runs") { Description = "Timed runs (at least; more are added until --min-seconds have passed).", DefaultValueFactory = _ => 30 };
         var minSeconds = new Option<double>("--min-seconds") { Description = "Keep running until this much time was measured.", DefaultValueFactory = _ => 2.0 };
-        var profile = new Option<bool>("--profile") { Description = "Also print where Mote's time goes: per operator type and the slowest nodes." };
+        var profile = new Option<bool>("--profile") { Description = "Also print where Mote's time goes: per operator type and the slowest nodes (with --vs-onnxruntime, ONNX Runtime's too, from its own profiler)." };
         var engine = new Option<string>("--engine") { Description = "Which runtime to measure in this process: mote or onnxruntime.", DefaultValueFactory = _ => "mote", Hidden = true };
         var cmd = new Command("bench", "Measure latency, throughput and peak memory of a model.") { model, threads, vsOrt, json, warmup, runs, minSeconds, profile, engine };
         var inputs = new InputOptionSet(cmd, randomOption: false);
@@ -46,6 +46,8 @@ internal static class BenchCommand
                 Print(path, settings, mine, other);
             if (timings is not null && !parse.GetValue(json))
                 ProfileReport.Print(timings);
+            if (other?.Profile is { } ortProfile && !parse.GetValue(json))
+                ProfileReport.Print(ortProfile);
             return CommandRunner.Ok;
         });
         return cmd;
@@ -70,14 +72,26 @@ internal static class BenchCommand
 
     private static BenchResult MeasureOnnxRuntime(string path, ParseResult parse, InputOptionSet inputs, BenchSettings s)
     {
-        using var ort = new OnnxRuntimeRunner(path, s.Threads);
+        string? prefix = s.Profile ? Path.Combine(Path.GetTempPath(), $"mote-ort-profile-{Environment.ProcessId}") : null;
+        using var ort = new OnnxRuntimeRunner(path, s.Threads, prefix);
         var feeds = inputs.Build(parse, ort.Inputs);
-        return inputs.Run(parse, ort.Inputs, "ONNX Runtime", () =>
+        var result = inputs.Run(parse, ort.Inputs, "ONNX Runtime", () =>
         {
             // Input and output tensors made once, as for Mote.
             using var bound = ort.Bind(feeds);
             return BenchResult.Measure("onnxruntime", bound.Run, s.Warmup, s.Runs, s.MinSeconds);
         });
+        if (prefix is null)
+            return result;
+        string trace = ort.EndProfiling();
+        try
+        {
+            return result with { Profile = OnnxRuntimeProfile.Read(trace) };
+        }
+        finally
+        {
+            File.Delete(trace);
+        }
     }
 
     /// <summary>Runs this program again as <c>bench --engine onnxruntime</c> and reads its JSON.</summary>
@@ -91,6 +105,8 @@ internal static class BenchCommand
                      "--warmup", s.Warmup.ToString(CultureInfo.InvariantCulture), "--runs", s.Runs.ToString(CultureInfo.InvariantCulture),
                      "--min-seconds", s.MinSeconds.ToString(CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
+        if (s.Profile)
+            psi.ArgumentList.Add("--profile");
         // The same input options, so both runtimes see identical inputs.
         foreach (var a in inputs.ToArguments(parse))
             psi.ArgumentList.Add(a);
@@ -143,6 +159,9 @@ internal sealed record BenchResult(string Engine, int Runs, double MinMs, double
 {
     public double Throughput => 1000.0 / MeanMs;
 
+    /// <summary>ONNX Runtime's own per-node profile, when asked for.</summary>
+    public OnnxRuntimeProfile? Profile { get; init; }
+
     public static BenchResult Measure(string engine, Action run, int warmup, int runs, double minSeconds, Action? warmedUp = null)
     {
         for (int i = 0; i < warmup; i++)
@@ -173,6 +192,7 @@ internal sealed record BenchResult(string Engine, int Runs, double MinMs, double
         w.WriteNumber("mean_ms", MeanMs);
         w.WriteNumber("throughput_per_s", Throughput);
         w.WriteNumber("peak_rss_mb", PeakRssMb);
+        Profile?.Write(w);
     }
 
     public static BenchResult FromJson(string json)
@@ -180,6 +200,9 @@ internal sealed record BenchResult(string Engine, int Runs, double MinMs, double
         using var doc = JsonDocument.Parse(json);
         var r = doc.RootElement;
         return new BenchResult(r.GetProperty("engine").GetString()!, r.GetProperty("runs").GetInt32(), r.GetProperty("min_ms").GetDouble(),
-            r.GetProperty("p50_ms").GetDouble(), r.GetProperty("p90_ms").GetDouble(), r.GetProperty("mean_ms").GetDouble(), r.GetProperty("peak_rss_mb").GetDouble());
+            r.GetProperty("p50_ms").GetDouble(), r.GetProperty("p90_ms").GetDouble(), r.GetProperty("mean_ms").GetDouble(), r.GetProperty("peak_rss_mb").GetDouble())
+        {
+            Profile = OnnxRuntimeProfile.FromJson(r),
+        };
     }
 }
