@@ -1,4 +1,5 @@
 using Mote.Kernels.Gemm;
+using Mote.Kernels.Simd;
 
 namespace Mote.Kernels.Convolution;
 
@@ -18,6 +19,7 @@ namespace Mote.Kernels.Convolution;
 public sealed unsafe class Winograd2x3
 {
     private readonly SgemmKernel _sgemm;
+    private readonly int _lanes; // the tile transforms use at most the SGEMM variant's vector width (0: scalar)
     private readonly SgemmPackedA[] _u; // per ξ: U_ξ, M×C, packed
 
     /// <summary>Whether <paramref name="w"/> is a window this kernel computes: 3×3, stride 1, dilation 1.</summary>
@@ -32,6 +34,7 @@ public sealed unsafe class Winograd2x3
         ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
         if (weights.Length < (long)outputs * inputs * 9) throw new ArgumentException("Weights are smaller than M·C·3·3.", nameof(weights));
         _sgemm = sgemm;
+        _lanes = sgemm.Tier switch { KernelTier.Avx512 => 16, KernelTier.Avx2 => 8, KernelTier.Vector128 => 4, _ => 0 };
         Outputs = outputs;
         Inputs = inputs;
         var u = new float[16 * outputs * inputs];
@@ -71,8 +74,8 @@ public sealed unsafe class Winograd2x3
 
     private static int Tiles(in Window2D w) => (w.OutputHeight + 1) / 2 * ((w.OutputWidth + 1) / 2);
 
-    /// <summary>Scratch floats <see cref="Compute"/> needs for <paramref name="w"/>: transformed inputs and products, 16 × (C + M) × tiles.</summary>
-    public long ScratchFloats(in Window2D w) => 16L * (Inputs + Outputs) * Tiles(in w);
+    /// <summary>Scratch floats <see cref="Compute"/> needs for <paramref name="w"/>: transformed inputs and products, 16 × (C + M) × tiles, and one zero-padded input plane.</summary>
+    public long ScratchFloats(in Window2D w) => 16L * (Inputs + Outputs) * Tiles(in w) + PaddedFloats(in w);
 
     /// <summary>The convolution of one image, bias and activation fused into the output transform.</summary>
     public void Compute(ReadOnlySpan<float> input, in Window2D w, ReadOnlySpan<float> bias, Activation activation, Span<float> output, Span<float> scratch)
@@ -87,14 +90,134 @@ public sealed unsafe class Winograd2x3
         if (tiles == 0) return;
         var v = scratch[..(16 * Inputs * tiles)];
         var m = scratch.Slice(16 * Inputs * tiles, 16 * Outputs * tiles);
-        fixed (float* x = input, pv = v)
+        var padded = scratch.Slice(16 * (Inputs + Outputs) * tiles, PaddedFloats(in w));
+        int tw = (w.OutputWidth + 1) / 2;
+        fixed (float* x = input, pv = v, pp = padded)
             for (int c = 0; c < Inputs; c++)
-                TransformInput(x + (long)c * w.InputSize, in w, pv + (long)c * tiles, (long)Inputs * tiles);
+            {
+                float* plane = x + (long)c * w.InputSize, vc = pv + (long)c * tiles;
+                long stride = (long)Inputs * tiles;
+                if (_lanes >= 16 && tw >= 16) InputVectors<F32x16>(plane, in w, pp, vc, stride);
+                else if (_lanes >= 8 && tw >= 8) InputVectors<F32x8>(plane, in w, pp, vc, stride);
+                else if (_lanes >= 4 && tw >= 4) InputVectors<F32x4>(plane, in w, pp, vc, stride);
+                else TransformInput(plane, in w, vc, stride);
+            }
         for (int xi = 0; xi < 16; xi++)
             _sgemm.Gemm(_u[xi], false, tiles, 1f, v.Slice(xi * Inputs * tiles, Inputs * tiles), tiles, 0f, m.Slice(xi * Outputs * tiles, Outputs * tiles), tiles);
         fixed (float* pm = m, y = output, pb = bias)
             for (int o = 0; o < Outputs; o++)
-                TransformOutput(pm + (long)o * tiles, (long)Outputs * tiles, in w, pb == null ? 0f : pb[o], activation, y + (long)o * w.OutputSize);
+            {
+                float* mo = pm + (long)o * tiles, yo = y + (long)o * w.OutputSize;
+                long stride = (long)Outputs * tiles;
+                float b = pb == null ? 0f : pb[o];
+                if (_lanes >= 16 && tw >= 16) OutputVectors<F32x16>(mo, stride, in w, b, activation, yo);
+                else if (_lanes >= 8 && tw >= 8) OutputVectors<F32x8>(mo, stride, in w, b, activation, yo);
+                else if (_lanes >= 4 && tw >= 4) OutputVectors<F32x4>(mo, stride, in w, b, activation, yo);
+                else TransformOutput(mo, stride, in w, b, activation, yo);
+            }
+    }
+
+    // The zero-padded copy of one input plane the vector input transform reads: 2·TH + 2 rows of 2·TW + 2 floats.
+    private static int PaddedFloats(in Window2D w) => (2 * ((w.OutputHeight + 1) / 2) + 2) * (2 * ((w.OutputWidth + 1) / 2) + 2);
+
+    // Vᵀ of every tile of one channel, TV.Count tiles of a tile row at a time (the last group of a row overlaps the
+    // previous one: the same tiles get the same values); the same operations in the same order as TransformInput.
+    private static void InputVectors<TV>(float* x, in Window2D w, float* padded, float* v, long xiStride) where TV : unmanaged, ISimdF32<TV>
+    {
+        int th = (w.OutputHeight + 1) / 2, tw = (w.OutputWidth + 1) / 2, wp = 2 * tw + 2, hp = 2 * th + 2, lanes = TV.Count;
+        int h = w.InputHeight, width = w.InputWidth, pt = w.PadTop, pl = w.PadLeft;
+        // Padded row r holds input row r − pt from column pl on; everything else is zero.
+        int c0 = Math.Min(wp, pl), n = Math.Clamp(width, 0, wp - c0);
+        for (int r = 0; r < hp; r++)
+        {
+            float* row = padded + (long)r * wp;
+            int iy = r - pt;
+            if ((uint)iy >= (uint)h || n == 0)
+            {
+                FloatRuns.Fill(row, wp, 0f);
+                continue;
+            }
+            FloatRuns.Fill(row, c0, 0f);
+            FloatRuns.Copy(x + (long)iy * width, row + c0, n);
+            FloatRuns.Fill(row + c0 + n, wp - c0 - n, 0f);
+        }
+        for (int ty = 0; ty < th; ty++)
+            for (int next = 0; next < tw; next += lanes)
+            {
+                int tx = Math.Min(next, tw - lanes);
+                float* p = padded + (long)(2 * ty) * wp + 2 * tx;
+                TV d00 = TV.LoadEven(p), d01 = TV.LoadEven(p + 1), d02 = TV.LoadEven(p + 2), d03 = TV.LoadEven(p + 3);
+                p += wp;
+                TV d10 = TV.LoadEven(p), d11 = TV.LoadEven(p + 1), d12 = TV.LoadEven(p + 2), d13 = TV.LoadEven(p + 3);
+                p += wp;
+                TV d20 = TV.LoadEven(p), d21 = TV.LoadEven(p + 1), d22 = TV.LoadEven(p + 2), d23 = TV.LoadEven(p + 3);
+                p += wp;
+                TV d30 = TV.LoadEven(p), d31 = TV.LoadEven(p + 1), d32 = TV.LoadEven(p + 2), d33 = TV.LoadEven(p + 3);
+                // Bᵀ·d: t_ij from column j of rows 0..3.
+                TV t00 = TV.Subtract(d00, d20), t01 = TV.Subtract(d01, d21), t02 = TV.Subtract(d02, d22), t03 = TV.Subtract(d03, d23);
+                TV t10 = TV.Add(d10, d20), t11 = TV.Add(d11, d21), t12 = TV.Add(d12, d22), t13 = TV.Add(d13, d23);
+                TV t20 = TV.Subtract(d20, d10), t21 = TV.Subtract(d21, d11), t22 = TV.Subtract(d22, d12), t23 = TV.Subtract(d23, d13);
+                TV t30 = TV.Subtract(d10, d30), t31 = TV.Subtract(d11, d31), t32 = TV.Subtract(d12, d32), t33 = TV.Subtract(d13, d33);
+                float* o = v + (long)ty * tw + tx;
+                InputRow(o, 0, xiStride, t00, t01, t02, t03);
+                InputRow(o, 1, xiStride, t10, t11, t12, t13);
+                InputRow(o, 2, xiStride, t20, t21, t22, t23);
+                InputRow(o, 3, xiStride, t30, t31, t32, t33);
+            }
+    }
+
+    // (Bᵀ·d)·B for row i of a group: V_i0..V_i3.
+    private static void InputRow<TV>(float* o, int i, long xiStride, TV r0, TV r1, TV r2, TV r3) where TV : unmanaged, ISimdF32<TV>
+    {
+        TV.Store(o + (4 * i + 0) * xiStride, TV.Subtract(r0, r2));
+        TV.Store(o + (4 * i + 1) * xiStride, TV.Add(r1, r2));
+        TV.Store(o + (4 * i + 2) * xiStride, TV.Subtract(r2, r1));
+        TV.Store(o + (4 * i + 3) * xiStride, TV.Subtract(r1, r3));
+    }
+
+    // Y = Aᵀ·m·A of TV.Count tiles of a tile row at a time, + bias, activation; the two columns of each tile are
+    // interleaved from a small buffer into the output rows. The same operations in the same order as TransformOutput.
+    private static void OutputVectors<TV>(float* m, long xiStride, in Window2D w, float bias, Activation activation, float* y)
+        where TV : unmanaged, ISimdF32<TV>
+    {
+        int oh = w.OutputHeight, ow = w.OutputWidth, tw = (ow + 1) / 2, th = (oh + 1) / 2, lanes = TV.Count;
+        float* left = stackalloc float[lanes];
+        float* right = stackalloc float[lanes];
+        TV vb = TV.Splat(bias);
+        for (int ty = 0; ty < th; ty++)
+            for (int next = 0; next < tw; next += lanes)
+            {
+                int tx = Math.Min(next, tw - lanes);
+                float* s = m + (long)ty * tw + tx;
+                // Aᵀ·m: r0_j = s0j + s1j + s2j, r1_j = s1j − s2j − s3j (s_ij at ξ = 4i + j).
+                TV r00 = TV.Add(TV.Add(TV.Load(s), TV.Load(s + 4 * xiStride)), TV.Load(s + 8 * xiStride));
+                TV r01 = TV.Add(TV.Add(TV.Load(s + 1 * xiStride), TV.Load(s + 5 * xiStride)), TV.Load(s + 9 * xiStride));
+                TV r02 = TV.Add(TV.Add(TV.Load(s + 2 * xiStride), TV.Load(s + 6 * xiStride)), TV.Load(s + 10 * xiStride));
+                TV r03 = TV.Add(TV.Add(TV.Load(s + 3 * xiStride), TV.Load(s + 7 * xiStride)), TV.Load(s + 11 * xiStride));
+                TV r10 = TV.Subtract(TV.Subtract(TV.Load(s + 4 * xiStride), TV.Load(s + 8 * xiStride)), TV.Load(s + 12 * xiStride));
+                TV r11 = TV.Subtract(TV.Subtract(TV.Load(s + 5 * xiStride), TV.Load(s + 9 * xiStride)), TV.Load(s + 13 * xiStride));
+                TV r12 = TV.Subtract(TV.Subtract(TV.Load(s + 6 * xiStride), TV.Load(s + 10 * xiStride)), TV.Load(s + 14 * xiStride));
+                TV r13 = TV.Subtract(TV.Subtract(TV.Load(s + 7 * xiStride), TV.Load(s + 11 * xiStride)), TV.Load(s + 15 * xiStride));
+                OutputRow(2 * ty, tx, r00, r01, r02, r03, vb, activation, left, right, y, oh, ow);
+                OutputRow(2 * ty + 1, tx, r10, r11, r12, r13, vb, activation, left, right, y, oh, ow);
+            }
+    }
+
+    // Output row oy of a group: columns 2·tx + 2k (r0 + r1 + r2) and 2·tx + 2k + 1 (r1 − r2 − r3), + bias, activated.
+    private static void OutputRow<TV>(int oy, int tx, TV r0, TV r1, TV r2, TV r3, TV bias, Activation activation,
+        float* left, float* right, float* y, int oh, int ow) where TV : unmanaged, ISimdF32<TV>
+    {
+        if (oy >= oh)
+            return;
+        TV.Store(left, ActivationSimd.Apply(TV.Add(TV.Add(TV.Add(r0, r1), r2), bias), activation));
+        TV.Store(right, ActivationSimd.Apply(TV.Add(TV.Subtract(TV.Subtract(r1, r2), r3), bias), activation));
+        float* row = y + (long)oy * ow + 2 * tx;
+        int lanes = TV.Count, cols = ow - 2 * tx;
+        for (int k = 0; k < lanes; k++)
+        {
+            row[2 * k] = left[k];
+            if (2 * k + 1 < cols) row[2 * k + 1] = right[k];
+        }
     }
 
     // V = Bᵀ·d·B of every 4×4 tile of one channel; element (i, j) of tile t goes to v[(4i + j)·xiStride + t].
