@@ -43,7 +43,9 @@ public static class KernelRegistry
         var list = new List<KernelVariant>();
         void Add(KernelFamily family, KernelTier tier, object kernel, string name) => list.Add(new(family, name, tier, kernel));
 
-        foreach (SgemmKernel k in new[] { new SgemmReferenceKernel(), SgemmVector128.Create(), SgemmAvx2.Create(), SgemmAvx512.Create() })
+        // The 128-bit variant is the lane-indexed NEON tile on ARM64 and the portable broadcast tile elsewhere.
+        var sgemm128 = System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported ? SgemmNeon.Create() : SgemmVector128.Create();
+        foreach (SgemmKernel k in new[] { new SgemmReferenceKernel(), sgemm128, SgemmAvx2.Create(), SgemmAvx512.Create() })
             Add(KernelFamily.Sgemm, k.Tier, k, k.Name);
 
         foreach (DepthwiseConv2DKernel k in new DepthwiseConv2DKernel[]

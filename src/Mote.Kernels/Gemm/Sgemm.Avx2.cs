@@ -8,5 +8,5 @@ namespace Mote.Kernels.Gemm;
 /// </summary>
 internal static class SgemmAvx2
 {
-    public static SgemmKernel Create() => new SgemmBlocked<F32x8, Vector256<float>, C6, C2>("Sgemm6x16Avx2", KernelTier.Avx2, kc: 384, mc: 96, nc: 2048);
+    public static SgemmKernel Create() => new SgemmBlocked<F32x8, Vector256<float>, C6, C2, BroadcastTile<F32x8, Vector256<float>, C6, C2>>("Sgemm6x16Avx2", KernelTier.Avx2, kc: 384, mc: 96, nc: 2048);
 }

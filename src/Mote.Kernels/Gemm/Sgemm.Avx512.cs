@@ -13,5 +13,5 @@ namespace Mote.Kernels.Gemm;
 /// </remarks>
 internal static class SgemmAvx512
 {
-    public static SgemmKernel Create() => new SgemmBlocked<F32x16, Vector512<float>, C8, C3>("Sgemm8x48Avx512", KernelTier.Avx512, kc: 384, mc: 96, nc: 960);
+    public static SgemmKernel Create() => new SgemmBlocked<F32x16, Vector512<float>, C8, C3, BroadcastTile<F32x16, Vector512<float>, C8, C3>>("Sgemm8x48Avx512", KernelTier.Avx512, kc: 384, mc: 96, nc: 960);
 }

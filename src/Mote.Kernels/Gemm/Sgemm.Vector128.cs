@@ -9,5 +9,5 @@ namespace Mote.Kernels.Gemm;
 /// </summary>
 internal static class SgemmVector128
 {
-    public static SgemmKernel Create() => new SgemmBlocked<F32x4, Vector128<float>, C6, C2>("Sgemm6x8Vector128", KernelTier.Vector128, kc: 256, mc: 96, nc: 2048);
+    public static SgemmKernel Create() => new SgemmBlocked<F32x4, Vector128<float>, C6, C2, BroadcastTile<F32x4, Vector128<float>, C6, C2>>("Sgemm6x8Vector128", KernelTier.Vector128, kc: 256, mc: 96, nc: 2048);
 }

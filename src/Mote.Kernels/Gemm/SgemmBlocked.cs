@@ -5,7 +5,8 @@ using Mote.Kernels.Threading;
 namespace Mote.Kernels.Gemm;
 
 /// <summary>
-/// A SIMD SGEMM variant: BLIS-style blocking around <see cref="SgemmMicroKernel{TV, TReg, TRows, TCols}"/>.
+/// A SIMD SGEMM variant: BLIS-style blocking around a register tile (<typeparamref name="TTile"/>: packed A panels;
+/// <see cref="SgemmMicroKernel{TV, TReg, TRows, TCols}"/> for the small-M path).
 /// Loops, outermost first: columns in blocks of NC; depth in blocks of KC (a KC×NC block of B is packed
 /// into per-thread scratch, and stays in L2, unless prepacked or read in place, see below); rows in blocks
 /// of MC (an MC×KC block of A,
@@ -20,11 +21,12 @@ namespace Mote.Kernels.Gemm;
 /// last panel is packed) when M ≤ 4, and when M ≤ 256 unless its row stride is a multiple of 1 KiB:
 /// with few A panels to share it, a packing pass over B costs more than it saves.
 /// </remarks>
-internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols> : SgemmKernel
+internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols, TTile> : SgemmKernel
     where TV : unmanaged, ISimdF32<TV>, ISimdRegister<TReg>
     where TReg : unmanaged
     where TRows : struct, IConstant
     where TCols : struct, IConstant
+    where TTile : struct, ISgemmTile<TV>
 {
     private const int SmallM = 4;
     private const int InPlaceMaxRows = 256;
@@ -191,9 +193,9 @@ internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols> : SgemmKernel
                         {
                             int row = ic + ir;
                             if (bRows)
-                                SgemmMicroKernel<TV, TReg, TRows, TCols>.RunRows(kc, aBlock + (ir / MR) * aPanelStride, g.BRows + pc, col, acc);
+                                TTile.RunRows(kc, aBlock + (ir / MR) * aPanelStride, g.BRows + pc, col, acc);
                             else
-                                SgemmMicroKernel<TV, TReg, TRows, TCols>.Run<C1>(kc, aBlock + (ir / MR) * aPanelStride, 1, MR, bPanel, bStep, acc);
+                                TTile.RunPacked(kc, aBlock + (ir / MR) * aPanelStride, bPanel, bStep, acc);
                             float* rowBias = g.BiasKind == GemmBiasKind.PerRow ? g.Bias + row : null;
                             GemmTileStore.Store(acc, TCols.Value, Math.Min(MR, mc - ir), nr, g.C + row * g.Ldc + col, g.Ldc, rowBias, colBias,
                                 g.Residual == null ? null : g.Residual + row * g.Ldc + col, in flags);
