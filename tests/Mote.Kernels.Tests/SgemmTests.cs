@@ -71,13 +71,17 @@ public class SgemmTests
             foreach (bool ta in new[] { false, true })
                 foreach (bool tb in new[] { false, true })
                 {
-                    var c = new GemmCase { M = m, N = n, K = k, TransA = ta, TransB = tb, Pad = 2, BiasKind = GemmBiasKind.PerRow, Activation = Activation.Relu, Beta = 0.5f, Residual = ta != tb };
-                    float[] general = c.Run(kernel);
-                    c.Verify(general, kernel.Name);
-                    Assert.Equal(general, c.Run(kernel, GemmEntry.PackedA));
-                    Assert.Equal(general, c.Run(kernel, GemmEntry.PackedB));
-                    Assert.Equal(general, c.Run(kernel, GemmEntry.PackedAWithBPanels));
-                    Assert.Equal(general, c.Run(kernel, GemmEntry.PackedAWithBRows));
+                    // Beta 0.5 accumulates into C; beta 0 with a clamp lets whole single-block tiles finish in registers.
+                    foreach (var (beta, act) in new[] { (0.5f, Activation.Relu), (0f, Activation.Clip(-0.25f, 0.5f)) })
+                    {
+                        var c = new GemmCase { M = m, N = n, K = k, TransA = ta, TransB = tb, Pad = 2, BiasKind = GemmBiasKind.PerRow, Activation = act, Beta = beta, Residual = ta != tb };
+                        float[] general = c.Run(kernel);
+                        c.Verify(general, kernel.Name);
+                        Assert.Equal(general, c.Run(kernel, GemmEntry.PackedA));
+                        Assert.Equal(general, c.Run(kernel, GemmEntry.PackedB));
+                        Assert.Equal(general, c.Run(kernel, GemmEntry.PackedAWithBPanels));
+                        Assert.Equal(general, c.Run(kernel, GemmEntry.PackedAWithBRows));
+                    }
                 }
     }
 

@@ -15,6 +15,22 @@ internal struct GemmTileFlags
 }
 
 /// <summary>
+/// Where a whole tile of a single depth block goes from registers (<c>SgemmMicroKernel.RunTo</c>): C = sums + row bias
+/// (+ residual, same layout as C), then Relu (<see cref="Mode"/> 1, <see cref="Low"/> = 0) or Clip (2) or nothing (0).
+/// </summary>
+internal unsafe struct GemmTileOutput
+{
+    public float* C, RowBias, Residual;
+    public nint Ldc;
+    public int Mode;
+    public float Low, High;
+
+    /// <summary>The mode for <paramref name="act"/>, or −1 when it needs more than a clamp (then the tile goes through <see cref="GemmTileStore"/>).</summary>
+    public static int ModeOf(in Activation act) =>
+        act.IsNone ? 0 : act.HasAffine ? -1 : act.Kind == ActivationKind.Relu ? 1 : act.Kind == ActivationKind.Clip ? 2 : -1;
+}
+
+/// <summary>
 /// The fused epilogue: moves a microkernel tile (raw sums, <c>acc[r·cols + j]</c>, still in L1) into C
 /// while applying alpha, beta, bias, residual (same layout as C) and activation, one vector at a time. Rows past <c>mr</c> and columns
 /// past <c>nr</c> are dropped here, the one place that handles partial tiles: a partial vector goes through

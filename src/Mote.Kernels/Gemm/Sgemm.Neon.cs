@@ -28,6 +28,13 @@ internal unsafe struct NeonLaneTile : ISgemmTile<F32x4>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RunRows(int kc, float* a, float** bRows, nint col, F32x4* acc) => Tile<C1>(kc, a, null, 0, bRows, col, acc);
 
+    // Tiles go through GemmTileStore (not measured on a board yet whether finishing in registers pays here).
+    public static bool FinishesInRegisters => false;
+
+    public static void RunPackedTo(int kc, float* a, float* b, nint bStep, GemmTileOutput* output) => throw new NotSupportedException();
+
+    public static void RunRowsTo(int kc, float* a, float** bRows, nint col, GemmTileOutput* output) => throw new NotSupportedException();
+
     // A packed panel holds the 8 rows of step k at a + 8k: rows 0–3 and 4–7 are one vector each. Summation order over
     // k and each product are those of the broadcast tile (one fused multiply-add per step), so results match it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

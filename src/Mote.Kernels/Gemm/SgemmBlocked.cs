@@ -127,6 +127,12 @@ internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols, TTile> : Sgemm
     private static void Blocked(in GemmArgs g, in Blocking bk, int m0, int m1, int n0, int n1, KernelScratch scratch)
     {
         TV* acc = stackalloc TV[MR * TCols.Value];
+        int mode = GemmTileOutput.ModeOf(in g.Activation);
+        var tile = new GemmTileOutput
+        {
+            Ldc = g.Ldc, Mode = mode,
+            Low = mode == 2 ? g.Activation.P0 : 0f, High = mode == 2 ? g.Activation.P1 : 0f,
+        };
         int K = g.K;
         // Packing B costs a pass over K×N that only pays off when many A panels reuse it; with few rows
         // (convolution: M = output channels) the microkernel reads full panels of a row-major B in place.
@@ -141,6 +147,10 @@ internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols, TTile> : Sgemm
             {
                 int kc = Math.Min(DepthBlock(K, bk.KC), K - pc);
                 var flags = Flags(in g, pc, kc);
+                // One depth block, nothing to scale or accumulate into, no per-column bias, at most a clamp: whole
+                // tiles are finished in registers (RunPackedTo / RunRowsTo) instead of through GemmTileStore.
+                bool direct = TTile.FinishesInRegisters && flags.First && flags.Last && flags.Alpha == 1f && flags.Beta == 0f
+                    && g.BiasKind != GemmBiasKind.PerColumn && tile.Mode >= 0;
                 float* bBlock = null;
                 nint bPanelStride = 0;
                 int inPlaceEnd = jc; // columns [jc, inPlaceEnd) are read from B itself
@@ -192,6 +202,17 @@ internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols, TTile> : Sgemm
                         for (int ir = 0; ir < mc; ir += MR)
                         {
                             int row = ic + ir;
+                            if (direct && nr == NR && ir + MR <= mc)
+                            {
+                                tile.C = g.C + row * g.Ldc + col;
+                                tile.RowBias = g.BiasKind == GemmBiasKind.PerRow ? g.Bias + row : null;
+                                tile.Residual = g.Residual == null ? null : g.Residual + row * g.Ldc + col;
+                                if (bRows)
+                                    TTile.RunRowsTo(kc, aBlock + (ir / MR) * aPanelStride, g.BRows + pc, col, &tile);
+                                else
+                                    TTile.RunPackedTo(kc, aBlock + (ir / MR) * aPanelStride, bPanel, bStep, &tile);
+                                continue;
+                            }
                             if (bRows)
                                 TTile.RunRows(kc, aBlock + (ir / MR) * aPanelStride, g.BRows + pc, col, acc);
                             else

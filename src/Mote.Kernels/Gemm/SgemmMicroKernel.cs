@@ -28,15 +28,30 @@ internal static unsafe class SgemmMicroKernel<TV, TReg, TRows, TCols>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<TPacked>(int kc, float* a, nint aRow, nint aStep, float* b, nint bStep, TV* acc)
         where TPacked : struct, IConstant =>
-        Tile<TPacked, C0>(kc, a, aRow, aStep, b, bStep, null, 0, acc);
+        Tile<TPacked, C0, C0>(kc, a, aRow, aStep, b, bStep, null, 0, acc, null);
+
+    /// <summary>
+    /// <see cref="Run{TPacked}"/> on a packed A panel for a whole tile of a single depth block, finished in registers
+    /// and stored to C through <paramref name="output"/> (no round trip of raw sums through memory).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunTo(int kc, float* a, float* b, nint bStep, GemmTileOutput* output) =>
+        Tile<C1, C0, C1>(kc, a, 1, TRows.Value, b, bStep, null, 0, null, output);
+
+    /// <summary><see cref="RunRows"/> finished and stored like <see cref="RunTo"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunRowsTo(int kc, float* a, float** bRows, nint col, GemmTileOutput* output) =>
+        Tile<C1, C1, C1>(kc, a, 1, TRows.Value, null, 0, bRows, col, null, output);
 
     // The one register-tile loop; TRowPointers = C1 takes step k's B from bRows[k] + col instead of b + k·bStep.
-    // The epilogue stays out of this method (GemmTileStore): inlined here, with its calls, it made the JIT run out
-    // of inlining budget and spill the accumulators inside the k loop.
+    // TDirect = C1 finishes the tile in registers with bare-vector operations only (an epilogue with calls or many
+    // wrapper inlinees here made the JIT spill the accumulators inside the k loop).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TPacked, TRowPointers>(int kc, float* a, nint aRow, nint aStep, float* b, nint bStep, float** bRows, nint col, TV* acc)
+    private static void Tile<TPacked, TRowPointers, TDirect>(int kc, float* a, nint aRow, nint aStep, float* b, nint bStep, float** bRows, nint col,
+        TV* acc, GemmTileOutput* output)
         where TPacked : struct, IConstant
         where TRowPointers : struct, IConstant
+        where TDirect : struct, IConstant
     {
         bool packed = TPacked.Value == 1;
         nint rs = packed ? 1 : aRow;
@@ -68,6 +83,22 @@ internal static unsafe class SgemmMicroKernel<TV, TReg, TRows, TCols>
             a += step;
             b += bStep;
         }
+        if (TDirect.Value == 1)
+        {
+            float* c = output->C, bias = output->RowBias, res = output->Residual;
+            nint ldc = output->Ldc;
+            int mode = output->Mode;
+            TReg lo = TV.SplatRegister(output->Low), hi = TV.SplatRegister(output->High);
+            FinishRow(c, bias, res, 0, ldc, mode, lo, hi, c00, c01, c02, c03);
+            if (TRows.Value > 1) FinishRow(c, bias, res, 1, ldc, mode, lo, hi, c10, c11, c12, c13);
+            if (TRows.Value > 2) FinishRow(c, bias, res, 2, ldc, mode, lo, hi, c20, c21, c22, c23);
+            if (TRows.Value > 3) FinishRow(c, bias, res, 3, ldc, mode, lo, hi, c30, c31, c32, c33);
+            if (TRows.Value > 4) FinishRow(c, bias, res, 4, ldc, mode, lo, hi, c40, c41, c42, c43);
+            if (TRows.Value > 5) FinishRow(c, bias, res, 5, ldc, mode, lo, hi, c50, c51, c52, c53);
+            if (TRows.Value > 6) FinishRow(c, bias, res, 6, ldc, mode, lo, hi, c60, c61, c62, c63);
+            if (TRows.Value > 7) FinishRow(c, bias, res, 7, ldc, mode, lo, hi, c70, c71, c72, c73);
+            return;
+        }
         TReg* dst = (TReg*)acc;
         Spill(dst + 0 * TCols.Value, c00, c01, c02, c03);
         if (TRows.Value > 1) Spill(dst + 1 * TCols.Value, c10, c11, c12, c13);
@@ -85,7 +116,7 @@ internal static unsafe class SgemmMicroKernel<TV, TReg, TRows, TCols>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RunRows(int kc, float* a, float** bRows, nint col, TV* acc) =>
-        Tile<C1, C1>(kc, a, 1, TRows.Value, null, 0, bRows, col, acc);
+        Tile<C1, C1, C0>(kc, a, 1, TRows.Value, null, 0, bRows, col, acc, null);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Row(TReg av, TReg b0, TReg b1, TReg b2, TReg b3, ref TReg c0, ref TReg c1, ref TReg c2, ref TReg c3)
@@ -94,6 +125,31 @@ internal static unsafe class SgemmMicroKernel<TV, TReg, TRows, TCols>
         if (TCols.Value > 1) c1 = TV.MultiplyAddRegister(av, b1, c1);
         if (TCols.Value > 2) c2 = TV.MultiplyAddRegister(av, b2, c2);
         if (TCols.Value > 3) c3 = TV.MultiplyAddRegister(av, b3, c3);
+    }
+
+    // Row r of a finished tile, as GemmTileStore.StoreWhole does it: sums + row bias (+ residual), then Relu (mode 1:
+    // max with low = 0) or Clip (mode 2), to C.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishRow(float* c, float* bias, float* res, int r, nint ldc, int mode, TReg lo, TReg hi, TReg c0, TReg c1, TReg c2, TReg c3)
+    {
+        int W = TV.Count;
+        TReg rb = TV.SplatRegister(bias != null ? bias[r] : 0f);
+        c += r * ldc;
+        if (res != null) res += r * ldc;
+        FinishVector(c, res, rb, mode, lo, hi, c0);
+        if (TCols.Value > 1) FinishVector(c + W, res == null ? null : res + W, rb, mode, lo, hi, c1);
+        if (TCols.Value > 2) FinishVector(c + 2 * W, res == null ? null : res + 2 * W, rb, mode, lo, hi, c2);
+        if (TCols.Value > 3) FinishVector(c + 3 * W, res == null ? null : res + 3 * W, rb, mode, lo, hi, c3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishVector(float* c, float* res, TReg bias, int mode, TReg lo, TReg hi, TReg v)
+    {
+        v = TV.AddRegister(v, bias);
+        if (res != null) v = TV.AddRegister(v, TV.LoadRegister(res));
+        if (mode == 1) v = TV.MaxRegister(v, lo);
+        else if (mode == 2) v = TV.MinRegister(TV.MaxRegister(v, lo), hi);
+        TV.StoreRegister(c, v);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

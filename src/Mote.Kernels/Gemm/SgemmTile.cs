@@ -15,6 +15,15 @@ internal unsafe interface ISgemmTile<TV> where TV : unmanaged
 
     /// <summary>A packed A panel times B given as K row pointers (<c>bRows[k] + col</c>).</summary>
     static abstract void RunRows(int kc, float* a, float** bRows, nint col, TV* acc);
+
+    /// <summary>Whether <see cref="RunPackedTo"/> and <see cref="RunRowsTo"/> exist (whole tiles finished in registers).</summary>
+    static abstract bool FinishesInRegisters { get; }
+
+    /// <summary><see cref="RunPacked"/> for a whole single-block tile, finished and stored through <paramref name="output"/>.</summary>
+    static abstract void RunPackedTo(int kc, float* a, float* b, nint bStep, GemmTileOutput* output);
+
+    /// <summary><see cref="RunRows"/> for a whole single-block tile, finished and stored through <paramref name="output"/>.</summary>
+    static abstract void RunRowsTo(int kc, float* a, float** bRows, nint col, GemmTileOutput* output);
 }
 
 /// <summary>The portable tile: one broadcast of A per row and k step (<see cref="SgemmMicroKernel{TV, TReg, TRows, TCols}"/>).</summary>
@@ -31,4 +40,14 @@ internal unsafe struct BroadcastTile<TV, TReg, TRows, TCols> : ISgemmTile<TV>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RunRows(int kc, float* a, float** bRows, nint col, TV* acc) =>
         SgemmMicroKernel<TV, TReg, TRows, TCols>.RunRows(kc, a, bRows, col, acc);
+
+    public static bool FinishesInRegisters => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunPackedTo(int kc, float* a, float* b, nint bStep, GemmTileOutput* output) =>
+        SgemmMicroKernel<TV, TReg, TRows, TCols>.RunTo(kc, a, b, bStep, output);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunRowsTo(int kc, float* a, float** bRows, nint col, GemmTileOutput* output) =>
+        SgemmMicroKernel<TV, TReg, TRows, TCols>.RunRowsTo(kc, a, bRows, col, output);
 }

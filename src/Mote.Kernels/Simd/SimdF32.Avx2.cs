@@ -73,6 +73,18 @@ internal readonly unsafe struct F32x8 : ISimdF32<F32x8>, ISimdRegister<Vector256
     public static Vector256<float> SplatRegister(float x) => Vector256.Create(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> AddRegister(Vector256<float> a, Vector256<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MaxRegister(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MinRegister(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRegister(float* p, Vector256<float> v) => v.Store(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F32x8 Max(F32x8 a, F32x8 b) => new(Vector256.Max(a._v, b._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -74,6 +74,18 @@ internal readonly unsafe struct F32x16 : ISimdF32<F32x16>, ISimdRegister<Vector5
     public static Vector512<float> SplatRegister(float x) => Vector512.Create(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> AddRegister(Vector512<float> a, Vector512<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MaxRegister(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MinRegister(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRegister(float* p, Vector512<float> v) => v.Store(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F32x16 Max(F32x16 a, F32x16 b) => new(Vector512.Max(a._v, b._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -64,6 +64,18 @@ internal readonly unsafe struct F32x4 : ISimdF32<F32x4>, ISimdRegister<Vector128
     public static Vector128<float> SplatRegister(float x) => Vector128.Create(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> AddRegister(Vector128<float> a, Vector128<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MaxRegister(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MinRegister(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRegister(float* p, Vector128<float> v) => v.Store(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static F32x4 Max(F32x4 a, F32x4 b) => new(Vector128.Max(a._v, b._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -21,4 +21,16 @@ internal unsafe interface ISimdRegister<TReg> where TReg : unmanaged
 
     /// <summary><c>a·b + c</c> per lane, exactly as the wrapper's <c>MultiplyAdd</c>.</summary>
     static abstract TReg MultiplyAddRegister(TReg a, TReg b, TReg c);
+
+    /// <summary><c>a + b</c> per lane.</summary>
+    static abstract TReg AddRegister(TReg a, TReg b);
+
+    /// <summary>Per-lane maximum, exactly as the wrapper's <c>Max</c>.</summary>
+    static abstract TReg MaxRegister(TReg a, TReg b);
+
+    /// <summary>Per-lane minimum, exactly as the wrapper's <c>Min</c>.</summary>
+    static abstract TReg MinRegister(TReg a, TReg b);
+
+    /// <summary>Writes one vector of floats at <paramref name="p"/>.</summary>
+    static abstract void StoreRegister(float* p, TReg v);
 }
