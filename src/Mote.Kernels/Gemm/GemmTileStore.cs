@@ -102,7 +102,7 @@ internal static unsafe class GemmTileStore
         where TV : unmanaged, ISimdF32<TV>
     {
         int w = TV.Count;
-        int mode = ActivationMode(in act);
+        int mode = GemmTileOutput.ModeOf(in act);
         for (int r = 0; r < mr; r++, c += ldc, acc += cols)
         {
             TV rb = rowBias != null ? TV.Splat(rowBias[r]) : TV.Zero;
@@ -110,18 +110,14 @@ internal static unsafe class GemmTileStore
             for (int j = 0; j < cols; j++)
             {
                 TV v = Finish(acc[j], rb, res == null ? null : res + j * w, mode, in act);
-                TV.Store(c + j * w, mode == 3 ? ActivationSimd.Apply(v, act) : v);
+                TV.Store(c + j * w, mode < 0 ? ActivationSimd.Apply(v, act) : v);
             }
         }
     }
 
-    /// <summary>How <see cref="Finish"/> applies <paramref name="act"/>: 0 not at all, 1 Relu, 2 Clip, 3 through <see cref="ActivationSimd"/>.</summary>
-    private static int ActivationMode(in Activation act) =>
-        act.IsNone ? 0 : act.HasAffine ? 3 : act.Kind == ActivationKind.Relu ? 1 : act.Kind == ActivationKind.Clip ? 2 : 3;
-
     /// <summary>
     /// One finished vector of a single-block tile: sums + row bias (+ the residual at <paramref name="residual"/>),
-    /// then Relu or Clip for modes 1 and 2; mode 3 is left to the caller.
+    /// then Relu or Clip for <see cref="GemmTileOutput.ModeOf"/> 1 and 2; other activations (−1) are left to the caller.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Finish<TV>(TV sums, TV rowBias, float* residual, int mode, in Activation act) where TV : unmanaged, ISimdF32<TV>
