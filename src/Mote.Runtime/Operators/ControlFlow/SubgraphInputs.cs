@@ -11,8 +11,7 @@ internal static class SubgraphInputs
     public static TensorValue[] Implicit(SubgraphRunner runner, string[] outerNames, ReadOnlySpan<TensorValue> outerValues)
     {
         var inputs = new TensorValue[runner.FormalInputCount + runner.ImplicitInputNames.Length];
-        for (int i = 0; i < runner.ImplicitInputNames.Length; i++)
-            inputs[runner.FormalInputCount + i] = outerValues[Array.IndexOf(outerNames, runner.ImplicitInputNames[i])];
+        FillImplicit(runner, outerNames, outerValues, inputs);
         return inputs;
     }
 
@@ -24,9 +23,14 @@ internal static class SubgraphInputs
     {
         int n = runner.FormalInputCount + runner.ImplicitInputNames.Length;
         var inputs = ArrayPool<TensorValue>.Shared.Rent(Math.Max(1, n));
+        FillImplicit(runner, outerNames, outerValues, inputs);
+        return inputs;
+    }
+
+    private static void FillImplicit(SubgraphRunner runner, string[] outerNames, ReadOnlySpan<TensorValue> outerValues, TensorValue[] inputs)
+    {
         for (int i = 0; i < runner.ImplicitInputNames.Length; i++)
             inputs[runner.FormalInputCount + i] = outerValues[Array.IndexOf(outerNames, runner.ImplicitInputNames[i])];
-        return inputs;
     }
 
     /// <summary>Returns an array from <see cref="Rent"/>, cleared (it holds shape arrays and pointers of this run).</summary>
