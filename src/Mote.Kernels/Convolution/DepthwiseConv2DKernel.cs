@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Mote.Kernels.Simd;
 using Mote.Kernels.Threading;
 
