@@ -12,6 +12,8 @@ namespace Mote.Kernels.Gemm;
 /// of MC (an MC×KC block of A,
 /// packed unless prepacked); then NR-wide B panels (a KC×NR panel stays in L1 while every A panel of the
 /// block passes by) and MR-tall A panels. Each tile's epilogue runs as it is stored (<see cref="GemmTileStore"/>).
+/// A ragged last panel narrower than the tile by a vector or more runs on a tile only as wide as it needs (SqueezeNet's
+/// 13×13 layers have N = 169–193: a full 8×48 tile for the last column or 25 wasted up to a fifth of the work).
 /// </summary>
 /// <remarks>
 /// Threading: the output is cut into a grid of MR/NR-aligned rectangles, one task each; depth blocking is
@@ -199,24 +201,35 @@ internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols, TTile> : Sgemm
                         nint bStep = inPlace ? g.Ldb : NR;
                         int col = jc + jr;
                         float* colBias = g.BiasKind == GemmBiasKind.PerColumn ? g.Bias + col : null;
+                        // A ragged last panel of fewer vectors than the tile runs on a tile just as wide.
+                        int vectors = (nr + TV.Count - 1) / TV.Count;
                         for (int ir = 0; ir < mc; ir += MR)
                         {
                             int row = ic + ir;
+                            float* aPanel = aBlock + (ir / MR) * aPanelStride;
+                            if (vectors < TCols.Value)
+                            {
+                                Narrow(vectors, kc, aPanel, bPanel, bStep, bRows ? g.BRows + pc : null, col, acc);
+                                GemmTileStore.Store(acc, vectors, Math.Min(MR, mc - ir), nr, g.C + row * g.Ldc + col, g.Ldc,
+                                    g.BiasKind == GemmBiasKind.PerRow ? g.Bias + row : null, colBias,
+                                    g.Residual == null ? null : g.Residual + row * g.Ldc + col, in flags);
+                                continue;
+                            }
                             if (direct && nr == NR && ir + MR <= mc)
                             {
                                 tile.C = g.C + row * g.Ldc + col;
                                 tile.RowBias = g.BiasKind == GemmBiasKind.PerRow ? g.Bias + row : null;
                                 tile.Residual = g.Residual == null ? null : g.Residual + row * g.Ldc + col;
                                 if (bRows)
-                                    TTile.RunRowsTo(kc, aBlock + (ir / MR) * aPanelStride, g.BRows + pc, col, &tile);
+                                    TTile.RunRowsTo(kc, aPanel, g.BRows + pc, col, &tile);
                                 else
-                                    TTile.RunPackedTo(kc, aBlock + (ir / MR) * aPanelStride, bPanel, bStep, &tile);
+                                    TTile.RunPackedTo(kc, aPanel, bPanel, bStep, &tile);
                                 continue;
                             }
                             if (bRows)
-                                TTile.RunRows(kc, aBlock + (ir / MR) * aPanelStride, g.BRows + pc, col, acc);
+                                TTile.RunRows(kc, aPanel, g.BRows + pc, col, acc);
                             else
-                                TTile.RunPacked(kc, aBlock + (ir / MR) * aPanelStride, bPanel, bStep, acc);
+                                TTile.RunPacked(kc, aPanel, bPanel, bStep, acc);
                             float* rowBias = g.BiasKind == GemmBiasKind.PerRow ? g.Bias + row : null;
                             GemmTileStore.Store(acc, TCols.Value, Math.Min(MR, mc - ir), nr, g.C + row * g.Ldc + col, g.Ldc, rowBias, colBias,
                                 g.Residual == null ? null : g.Residual + row * g.Ldc + col, in flags);
@@ -226,6 +239,26 @@ internal sealed unsafe class SgemmBlocked<TV, TReg, TRows, TCols, TTile> : Sgemm
                 pc += kc;
             } while (pc < K);
         }
+    }
+
+    // A packed A panel times the first `vectors` vectors of a B panel, on the portable broadcast tile that wide; raw sums
+    // to acc[r·vectors + j]. Each element is the same FMA chain over k as on the full tile, so results do not change.
+    private static void Narrow(int vectors, int kc, float* a, float* b, nint bStep, float** bRows, nint col, TV* acc)
+    {
+        switch (vectors)
+        {
+            case 1: NarrowTile<C1>(kc, a, b, bStep, bRows, col, acc); break;
+            case 2: NarrowTile<C2>(kc, a, b, bStep, bRows, col, acc); break;
+            default: NarrowTile<C3>(kc, a, b, bStep, bRows, col, acc); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void NarrowTile<TC>(int kc, float* a, float* b, nint bStep, float** bRows, nint col, TV* acc)
+        where TC : struct, IConstant
+    {
+        if (bRows != null) SgemmMicroKernel<TV, TReg, TRows, TC>.RunRows(kc, a, bRows, col, acc);
+        else SgemmMicroKernel<TV, TReg, TRows, TC>.Run<C1>(kc, a, 1, MR, b, bStep, acc);
     }
 
     // M ≤ 4 rows, A read in place: a microkernel exactly TM rows tall, no A packing, B in place when possible.
