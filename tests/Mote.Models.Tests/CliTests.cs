@@ -120,6 +120,36 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ConvertToFp16ReportsAccuracyOnCalibrationSamples()
+    {
+        // Two samples in the folder layout: one subfolder each, one INPUTNAME.npy per model input.
+        var calibration = Path.Combine(_dir, "calibration");
+        var pixels = CsvData.Numbers(SharedData.Path("models", "mnist", "mnist_28.csv"));
+        for (int s = 0; s < 2; s++)
+        {
+            Directory.CreateDirectory(Path.Combine(calibration, $"sample{s}"));
+            NpyFile.Write(Path.Combine(calibration, $"sample{s}", "Input3.npy"),
+                Mote.Runtime.Tensor.FromArray(pixels.Select(v => s == 0 ? v : 255 - v).ToArray(), 1, 1, 28, 28));
+        }
+        var mote = Path.Combine(_dir, "mnist16.mote");
+        var r = CliRunner.Run("convert", MnistOnnx, "-o", mote, "--precision", "fp16", "--calibration", calibration);
+        Assert.True(r.ExitCode == 0, r.Stderr + r.Stdout);
+        Assert.Contains("Float16Weights", r.Stdout);
+        Assert.Contains("accuracy against the float model", r.Stdout);
+        Assert.Contains("Plus214", r.Stdout);
+        Assert.Contains("layers by SQNR", r.Stdout);
+        var run = CliRunner.Run("run", mote, "--input", $"Input3={Path.Combine(calibration, "sample0", "Input3.npy")}", "--top", "1");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+
+        AssertOneLineError(CliRunner.Run("convert", MnistOnnx, "-o", mote, "--precision", "fp16", "--calibration", Path.Combine(_dir, "none")), "convert");
+        Directory.CreateDirectory(Path.Combine(calibration, "sample2"));
+        var missing = CliRunner.Run("convert", MnistOnnx, "-o", mote, "--precision", "fp16", "--calibration", calibration);
+        AssertOneLineError(missing, "convert");
+        Assert.Contains("Input3", missing.Stderr);
+        Assert.NotEqual(0, CliRunner.Run("convert", MnistOnnx, "-o", mote, "--precision", "fp8").ExitCode);
+    }
+
+    [Fact]
     public void WrongInputsAndMissingFilesGiveOneLineErrors()
     {
         var mote = Convert();

@@ -37,4 +37,18 @@ internal readonly record struct Detection(int Class, float Score, float X1, floa
                 Xunit.Assert.True(Math.Abs(x - y) <= tolerance, $"detection {i}: box {a}, expected {e}");
         }
     }
+
+    /// <summary>
+    /// Asserts both lists find the same objects: as many detections, and each expected one matched by an actual one
+    /// of its class with IoU ≥ <paramref name="minIou"/> (the check for reduced-precision models, whose scores move a little).
+    /// </summary>
+    public static void AssertSameObjects(IReadOnlyList<Detection> expected, IReadOnlyList<Detection> actual, string what, float minIou = 0.9f)
+    {
+        Xunit.Assert.True(expected.Count == actual.Count, $"{what}: expected {expected.Count} detections, got {actual.Count}");
+        foreach (var e in expected)
+        {
+            float best = actual.Where(a => a.Class == e.Class).Select(a => a.IoU(e)).DefaultIfEmpty(0).Max();
+            Xunit.Assert.True(best >= minIou, $"{what}: {e} best IoU {best:F3} among {string.Join(", ", actual)}");
+        }
+    }
 }

@@ -55,7 +55,7 @@ public sealed class DetectorTests(ModelHarness harness) : IClassFixture<ModelHar
     }
 
     /// <summary>Face probability above 0.7, then NMS at IoU 0.3 (the detector's reference post-processing).</summary>
-    private static List<Detection> UltraFaceDetections(Tensor scores, Tensor boxes)
+    internal static List<Detection> UltraFaceDetections(Tensor scores, Tensor boxes)
     {
         var s = scores.ToSingleArray();
         var b = boxes.ToSingleArray();
@@ -70,7 +70,7 @@ public sealed class DetectorTests(ModelHarness harness) : IClassFixture<ModelHar
     /// FastestDet's head [1, 85, H, W]: objectness, 4 box terms, 80 class scores per cell; score =
     /// obj^0.6 · cls^0.4 above 0.65, box centre = (cell + tanh offset) / grid, size = sigmoid.
     /// </summary>
-    private static List<Detection> FastestDetDetections(Tensor output)
+    internal static List<Detection> FastestDetDetections(Tensor output)
     {
         var v = output.ToSingleArray();
         int h = output.Shape[2], w = output.Shape[3], plane = h * w;

@@ -1,3 +1,4 @@
+using Mote.Convert.Accuracy;
 using Microsoft.ML.Tokenizers;
 using Mote.Cli.Reference;
 using Mote.Format;

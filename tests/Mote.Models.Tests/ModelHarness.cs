@@ -1,3 +1,4 @@
+using Mote.Convert.Accuracy;
 using Mote.Cli.Reference;
 using Mote.Convert;
 using Mote.Format;

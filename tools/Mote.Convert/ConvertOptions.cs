@@ -1,5 +1,7 @@
 using Mote.Format;
 using Mote.Convert.Passes;
+using Mote.Convert.Quantization;
+using Mote.Runtime;
 
 namespace Mote.Convert;
 
@@ -23,6 +25,15 @@ public sealed class ConvertOptions
 
     /// <summary>Resource limits that protect against hostile files.</summary>
     public ImportLimits Limits { get; init; } = new();
+
+    /// <summary>The number format of the weights (<see cref="Quantization.Precision"/>); float32 by default.</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
+
+    /// <summary>
+    /// Real inputs for a reduced-precision conversion, made for the float model's inputs: the float and the converted
+    /// model both run on them and their outputs are compared (<see cref="ConvertResult.Accuracy"/>). Null: no check.
+    /// </summary>
+    public Func<IReadOnlyList<TensorInfo>, IReadOnlyList<IReadOnlyList<NamedTensor>>>? Samples { get; init; }
 }
 
 /// <summary>Limits applied while importing, so that a small hostile file cannot make the importer allocate or loop without bound.</summary>

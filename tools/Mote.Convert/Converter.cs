@@ -1,10 +1,13 @@
+using Mote.Convert.Accuracy;
 using Mote.Convert.Passes;
+using Mote.Convert.Quantization;
+using Mote.Runtime;
 using Mote.Format;
 
 namespace Mote.Convert;
 
 /// <summary>What <see cref="Converter.Convert"/> produced: the model ready for the <c>.mote</c> writer, and what was done to it.</summary>
-public sealed class ConvertResult
+public sealed record ConvertResult
 {
     /// <summary>The converted model. Writing it to a <c>.mote</c> file is the writer's job (<c>Mote.Format</c>).</summary>
     public required ModelDef Model { get; init; }
@@ -24,6 +27,9 @@ public sealed class ConvertResult
     /// <summary>Total bytes of constant data.</summary>
     public required long ParameterBytes { get; init; }
 
+    /// <summary>For a reduced-precision conversion given samples: each output of the converted model against the float model's.</summary>
+    public AccuracyReport Accuracy { get; init; } = AccuracyReport.None;
+
     /// <summary>Import warnings (same as <see cref="ImportReport.Warnings"/>).</summary>
     public IReadOnlyList<string> Warnings => Import.Warnings;
 }
@@ -40,7 +46,30 @@ public static class Converter
         var reports = options.Optimize
             ? PassPipeline.CreateDefault(options.AnalysisPasses).Run(imported.Model)
             : [];
-        return Summarize(imported, reports);
+        if (options.Precision == Precision.Fp32)
+            return Summarize(imported, reports);
+        return ReducePrecision(imported, reports, options);
+    }
+
+    // A snapshot of the float model is the reference; the weights of the model itself change format, then both run on the samples.
+    private static ConvertResult ReducePrecision(ImportResult imported, List<PassReport> reports, ConvertOptions options)
+    {
+        var model = imported.Model;
+        var reference = AccuracyCheck.Snapshot(model);
+        var pass = new Float16Weights();
+        var report = new PassReport(pass.Name);
+        pass.Run(model, report);
+        reports.Add(report);
+        var accuracy = AccuracyReport.None;
+        if (options.Samples is { } makeSamples)
+        {
+            IReadOnlyList<IReadOnlyList<NamedTensor>> samples;
+            using (var loaded = MoteModel.FromDefinition(reference))
+            using (var session = loaded.CreateSession())
+                samples = makeSamples(session.Inputs);
+            accuracy = AccuracyCheck.Compare(reference, AccuracyCheck.Snapshot(model), samples);
+        }
+        return Summarize(imported, reports) with { Accuracy = accuracy };
     }
 
     /// <summary>Builds the result summary (histogram, parameter count) for a model.</summary>

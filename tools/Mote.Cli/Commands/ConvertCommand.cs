@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Mote.Cli.Inputs;
 using Mote.Convert;
+using Mote.Convert.Accuracy;
+using Mote.Convert.Quantization;
 using Mote.Format;
 using Spectre.Console;
 
@@ -14,19 +17,66 @@ internal static class ConvertCommand
         var input = new Argument<string>("model") { Description = "The ONNX model to convert." };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the .mote file (default: next to the input).", };
         var noOptimize = new Option<bool>("--no-optimize") { Description = "Skip the graph passes (folding, fusion)." };
-        var cmd = new Command("convert", "Convert an ONNX model to a .mote file.") { input, output, noOptimize };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "Weight format: fp32 (as the model has them) or fp16 (large float weights stored as float16: half the file).",
+            DefaultValueFactory = _ => "fp32",
+        };
+        precision.AcceptOnlyFromAmong("fp32", "fp16");
+        var calibration = new Option<string?>("--calibration")
+        {
+            Description = "Folder of real inputs: one subfolder per sample with INPUT.npy (or .pb, or an image) per model input, " +
+                "or images for a one-input model. Used to report the accuracy of a reduced precision (default: one random sample).",
+        };
+        var layers = new Option<int>("--report-layers")
+        {
+            Description = "How many of the least accurate layers the accuracy report lists (0: none).",
+            DefaultValueFactory = _ => 10,
+        };
+        var cmd = new Command("convert", "Convert an ONNX model to a .mote file.") { input, output, noOptimize, precision, calibration, layers };
+        var inputs = new InputOptionSet(cmd, randomOption: false, inputOption: false);
         CommandRunner.SetAction(cmd, parse =>
         {
             var src = parse.GetValue(input)!;
             var dst = parse.GetValue(output) ?? Path.ChangeExtension(src, ".mote");
+            var dir = parse.GetValue(calibration);
             var clock = Stopwatch.StartNew();
-            var result = Converter.Convert(src, new ConvertOptions { Optimize = !parse.GetValue(noOptimize) });
+            var options = new ConvertOptions
+            {
+                Optimize = !parse.GetValue(noOptimize),
+                Precision = parse.GetValue(precision) == "fp16" ? Precision.Fp16 : Precision.Fp32,
+                Samples = modelInputs => dir is not null
+                    ? CalibrationSet.Load(dir, modelInputs, inputs.Dims(parse), inputs.Image(parse))
+                    : [InputSet.Build(modelInputs, null, inputs.Dims(parse), random: true, inputs.Seed(parse), inputs.Image(parse))],
+            };
+            var result = Converter.Convert(src, options);
             MoteWriter.Write(result.Model, dst);
             clock.Stop();
             Print(src, dst, result, clock.Elapsed);
+            PrintAccuracy(result.Accuracy, dir is null ? $"one random sample (seed {inputs.Seed(parse)})" : $"{dir}", parse.GetValue(layers));
             return CommandRunner.Ok;
         });
         return cmd;
+    }
+
+    private static void PrintAccuracy(AccuracyReport accuracy, string samples, int layers)
+    {
+        if (accuracy.Outputs.Count == 0)
+            return;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var table = new Table().Title($"accuracy against the float model on {Markup.Escape(samples)}")
+            .AddColumns("output", "samples", "max abs err", "max rel err", "min cosine", "top-1 agreement");
+        foreach (var a in accuracy.Outputs)
+            table.AddRow(Markup.Escape(a.Name), a.Samples.ToString(inv), a.MaxAbs.ToString("G3", inv), a.MaxRel.ToString("G3", inv),
+                a.MinCosine.ToString("F6", inv), a.Top1Agreement is { } t ? t.ToString("P1", inv) : "-");
+        AnsiConsole.Write(table);
+        if (accuracy.Layers.Count == 0 || layers <= 0)
+            return;
+        var worst = new Table().Title($"worst {Math.Min(layers, accuracy.Layers.Count)} of {accuracy.Layers.Count} layers by SQNR")
+            .AddColumns("tensor", "operator", "SQNR dB", "max abs err");
+        foreach (var l in accuracy.Layers.Take(layers))
+            worst.AddRow(Markup.Escape(l.Tensor), l.Producer, l.SqnrDb.ToString("F1", inv), l.MaxAbs.ToString("G3", inv));
+        AnsiConsole.Write(worst);
     }
 
     private static void Print(string src, string dst, ConvertResult result, TimeSpan elapsed)

@@ -19,16 +19,31 @@ internal sealed class InputOptionSet
 
     /// <param name="command">The command to add the options to.</param>
     /// <param name="randomOption">Add <c>--random-inputs</c>; otherwise missing inputs are always random.</param>
-    public InputOptionSet(Command command, bool randomOption)
+    /// <param name="inputOption">Add <c>--input NAME=FILE</c> (convert takes its data from a folder instead).</param>
+    public InputOptionSet(Command command, bool randomOption, bool inputOption = true)
     {
         if (randomOption)
         {
             _random = CliOptions.RandomInputs();
             command.Options.Add(_random);
         }
-        foreach (var o in new Option[] { _inputs, _dims, _seed, _bgr, _scale, _mean, _std })
+        if (inputOption)
+            command.Options.Add(_inputs);
+        foreach (var o in new Option[] { _dims, _seed, _bgr, _scale, _mean, _std })
             command.Options.Add(o);
     }
+
+    /// <summary>The seed for random inputs.</summary>
+    public int Seed(ParseResult p) => p.GetValue(_seed);
+
+    /// <summary>How images become tensors (<c>--bgr</c>, <c>--scale</c>, <c>--mean</c>, <c>--std</c>).</summary>
+    public ImageOptions Image(ParseResult p) => new()
+    {
+        Bgr = p.GetValue(_bgr),
+        Scale = p.GetValue(_scale),
+        Mean = p.GetValue(_mean) is { Length: > 0 } m ? m : [0f],
+        Std = p.GetValue(_std) is { Length: > 0 } s ? s : [1f],
+    };
 
     /// <summary>The input options as command-line arguments again (to hand to a child process).</summary>
     public IEnumerable<string> ToArguments(ParseResult p)
@@ -73,11 +88,5 @@ internal sealed class InputOptionSet
     }
 
     public List<NamedTensor> Build(ParseResult p, IReadOnlyList<TensorInfo> inputs) => InputSet.Build(
-        inputs, p.GetValue(_inputs), Dims(p), _random is null || p.GetValue(_random), p.GetValue(_seed), new ImageOptions
-        {
-            Bgr = p.GetValue(_bgr),
-            Scale = p.GetValue(_scale),
-            Mean = p.GetValue(_mean) is { Length: > 0 } m ? m : [0f],
-            Std = p.GetValue(_std) is { Length: > 0 } s ? s : [1f],
-        });
+        inputs, p.GetValue(_inputs), Dims(p), _random is null || p.GetValue(_random), p.GetValue(_seed), Image(p));
 }

@@ -1,3 +1,4 @@
+using Mote.Convert.Accuracy;
 using System.CommandLine;
 using System.Globalization;
 using Mote.Cli.Reference;

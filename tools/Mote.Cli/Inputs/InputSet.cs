@@ -71,7 +71,7 @@ internal static class InputSet
     }
 
     /// <summary>An input file: an image, a serialized ONNX TensorProto (.pb, as in ONNX test data), or .npy.</summary>
-    private static Tensor Load(string path, TensorInfo info, IReadOnlyDictionary<string, int> dims, ImageOptions image)
+    public static Tensor Load(string path, TensorInfo info, IReadOnlyDictionary<string, int> dims, ImageOptions image)
     {
         if (ImageLoader.IsImage(path))
             return ImageLoader.Load(path, info, dims, image);

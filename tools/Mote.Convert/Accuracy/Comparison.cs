@@ -1,6 +1,6 @@
 using Mote.Runtime;
 
-namespace Mote.Cli.Reference;
+namespace Mote.Convert.Accuracy;
 
 /// <summary>How closely one output matches a reference.</summary>
 /// <param name="MaxAbs">Largest absolute difference.</param>

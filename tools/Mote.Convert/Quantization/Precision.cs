@@ -1,0 +1,10 @@
+namespace Mote.Convert.Quantization;
+
+/// <summary>The number format <c>mote convert --precision</c> stores a model's weights (and, for int8, runs it) in.</summary>
+public enum Precision
+{
+    /// <summary>Weights as the source model has them (float32 stays float32).</summary>
+    Fp32,
+    /// <summary>Large float32 weights stored as float16 (half the file), widened to float32 when the model is loaded.</summary>
+    Fp16,
+}
