@@ -34,6 +34,12 @@ public sealed class ConvertOptions
     /// model both run on them and their outputs are compared (<see cref="ConvertResult.Accuracy"/>). Null: no check.
     /// </summary>
     public Func<IReadOnlyList<TensorInfo>, IReadOnlyList<IReadOnlyList<NamedTensor>>>? Samples { get; init; }
+
+    /// <summary>How an int8 conversion chooses activation ranges from the samples.</summary>
+    public CalibrationOptions Calibration { get; init; } = new();
+
+    /// <summary>Calibration progress: (runs done, runs in all).</summary>
+    public Action<int, int>? Progress { get; init; }
 }
 
 /// <summary>Limits applied while importing, so that a small hostile file cannot make the importer allocate or loop without bound.</summary>

@@ -51,24 +51,41 @@ public static class Converter
         return ReducePrecision(imported, reports, options);
     }
 
-    // A snapshot of the float model is the reference; the weights of the model itself change format, then both run on the samples.
+    // A snapshot of the float model is the reference (and, for int8, what calibration runs); then the model itself changes
+    // format, and both run on the samples.
     private static ConvertResult ReducePrecision(ImportResult imported, List<PassReport> reports, ConvertOptions options)
     {
         var model = imported.Model;
         var reference = AccuracyCheck.Snapshot(model);
-        var pass = new Float16Weights();
+        IReadOnlyList<IReadOnlyList<NamedTensor>> samples = [];
+        if (options.Samples is { } makeSamples)
+        {
+            using var loaded = MoteModel.FromDefinition(reference);
+            using var session = loaded.CreateSession();
+            samples = makeSamples(session.Inputs);
+        }
+        IGraphPass pass;
+        if (options.Precision == Precision.Int8)
+        {
+            if (samples.Count == 0)
+                throw new MoteInputException("an int8 conversion needs calibration samples (mote convert --calibration DIR)");
+            pass = new StaticQuantizer(Calibrator.Ranges(AccuracyCheck.Snapshot(model), samples, options.Calibration, options.Progress));
+        }
+        else
+        {
+            pass = new Float16Weights();
+        }
         var report = new PassReport(pass.Name);
         pass.Run(model, report);
         reports.Add(report);
-        var accuracy = AccuracyReport.None;
-        if (options.Samples is { } makeSamples)
-        {
-            IReadOnlyList<IReadOnlyList<NamedTensor>> samples;
-            using (var loaded = MoteModel.FromDefinition(reference))
-            using (var session = loaded.CreateSession())
-                samples = makeSamples(session.Inputs);
-            accuracy = AccuracyCheck.Compare(reference, AccuracyCheck.Snapshot(model), samples);
-        }
+        // Compared before dead-node removal, so that every float activation is still there to observe (through its
+        // DequantizeLinear when it was quantized).
+        var candidate = samples.Count == 0 ? null : AccuracyCheck.Snapshot(model);
+        var cleanup = new RemoveDeadNodes();
+        var cleanupReport = new PassReport(cleanup.Name);
+        cleanup.Run(model, cleanupReport);
+        reports.Add(cleanupReport);
+        var accuracy = candidate is null ? AccuracyReport.None : AccuracyCheck.Compare(reference, candidate, samples);
         return Summarize(imported, reports) with { Accuracy = accuracy };
     }
 

@@ -19,10 +19,17 @@ internal static class ConvertCommand
         var noOptimize = new Option<bool>("--no-optimize") { Description = "Skip the graph passes (folding, fusion)." };
         var precision = new Option<string>("--precision")
         {
-            Description = "Weight format: fp32 (as the model has them) or fp16 (large float weights stored as float16: half the file).",
+            Description = "fp32 (weights as the model has them), fp16 (float weights stored as float16: half the file) or int8 " +
+                "(convolutions on 8-bit activations and weights; needs --calibration).",
             DefaultValueFactory = _ => "fp32",
         };
-        precision.AcceptOnlyFromAmong("fp32", "fp16");
+        precision.AcceptOnlyFromAmong("fp32", "fp16", "int8");
+        var method = new Option<string>("--calibration-method")
+        {
+            Description = "int8: how activation ranges are chosen from the samples: minmax, percentile (99.999 % of |x|) or entropy (KL).",
+            DefaultValueFactory = _ => "percentile",
+        };
+        method.AcceptOnlyFromAmong("minmax", "percentile", "entropy");
         var calibration = new Option<string?>("--calibration")
         {
             Description = "Folder of real inputs: one subfolder per sample with INPUT.npy (or .pb, or an image) per model input, " +
@@ -33,7 +40,7 @@ internal static class ConvertCommand
             Description = "How many of the least accurate layers the accuracy report lists (0: none).",
             DefaultValueFactory = _ => 10,
         };
-        var cmd = new Command("convert", "Convert an ONNX model to a .mote file.") { input, output, noOptimize, precision, calibration, layers };
+        var cmd = new Command("convert", "Convert an ONNX model to a .mote file.") { input, output, noOptimize, precision, calibration, method, layers };
         var inputs = new InputOptionSet(cmd, randomOption: false, inputOption: false);
         CommandRunner.SetAction(cmd, parse =>
         {
@@ -44,7 +51,12 @@ internal static class ConvertCommand
             var options = new ConvertOptions
             {
                 Optimize = !parse.GetValue(noOptimize),
-                Precision = parse.GetValue(precision) == "fp16" ? Precision.Fp16 : Precision.Fp32,
+                Precision = parse.GetValue(precision) switch { "fp16" => Precision.Fp16, "int8" => Precision.Int8, _ => Precision.Fp32 },
+                Calibration = new CalibrationOptions
+                {
+                    Method = parse.GetValue(method) switch { "minmax" => CalibrationMethod.MinMax, "entropy" => CalibrationMethod.Entropy, _ => CalibrationMethod.Percentile },
+                },
+                Progress = CalibrationProgress.Report,
                 Samples = modelInputs => dir is not null
                     ? CalibrationSet.Load(dir, modelInputs, inputs.Dims(parse), inputs.Image(parse))
                     : [InputSet.Build(modelInputs, null, inputs.Dims(parse), random: true, inputs.Seed(parse), inputs.Image(parse))],

@@ -7,4 +7,9 @@ public enum Precision
     Fp32,
     /// <summary>Large float32 weights stored as float16 (half the file), widened to float32 when the model is loaded.</summary>
     Fp16,
+    /// <summary>
+    /// Static int8: convolutions run on uint8 activations (per tensor, ranges calibrated on real samples) and int8 weights
+    /// (per output channel); see <see cref="StaticQuantizer"/>.
+    /// </summary>
+    Int8,
 }
