@@ -120,7 +120,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void ConvertToFp16ReportsAccuracyOnCalibrationSamples()
+    public void ConvertToFp16AndInt8ReportsAccuracyOnCalibrationSamples()
     {
         // Two samples in the folder layout: one subfolder each, one INPUTNAME.npy per model input.
         var calibration = Path.Combine(_dir, "calibration");
@@ -140,6 +140,15 @@ public sealed class CliTests : IDisposable
         Assert.Contains("layers by SQNR", r.Stdout);
         var run = CliRunner.Run("run", mote, "--input", $"Input3={Path.Combine(calibration, "sample0", "Input3.npy")}", "--top", "1");
         Assert.True(run.ExitCode == 0, run.Stderr);
+
+        var int8 = Path.Combine(_dir, "mnist8.mote");
+        var q = CliRunner.Run("convert", MnistOnnx, "-o", int8, "--precision", "int8", "--calibration", calibration, "--calibration-method", "minmax");
+        Assert.True(q.ExitCode == 0, q.Stderr + q.Stdout);
+        Assert.Contains("QLinearConv", q.Stdout);
+        Assert.Contains("accuracy against the float model", q.Stdout);
+        var runQ = CliRunner.Run("run", int8, "--input", $"Input3={Path.Combine(calibration, "sample0", "Input3.npy")}", "--top", "1");
+        Assert.True(runQ.ExitCode == 0, runQ.Stderr);
+        AssertOneLineError(CliRunner.Run("convert", MnistOnnx, "-o", int8, "--precision", "int8"), "convert");
 
         AssertOneLineError(CliRunner.Run("convert", MnistOnnx, "-o", mote, "--precision", "fp16", "--calibration", Path.Combine(_dir, "none")), "convert");
         Directory.CreateDirectory(Path.Combine(calibration, "sample2"));

@@ -51,4 +51,8 @@ internal readonly record struct Detection(int Class, float Score, float X1, floa
             Xunit.Assert.True(best >= minIou, $"{what}: {e} best IoU {best:F3} among {string.Join(", ", actual)}");
         }
     }
+
+    /// <summary>The fraction of <paramref name="expected"/> detections that <paramref name="actual"/> finds: same class, IoU ≥ <paramref name="minIou"/>.</summary>
+    public static double Found(IReadOnlyList<Detection> expected, IReadOnlyList<Detection> actual, float minIou) =>
+        expected.Count == 0 ? 1 : expected.Count(e => actual.Any(a => a.Class == e.Class && a.IoU(e) >= minIou)) / (double)expected.Count;
 }

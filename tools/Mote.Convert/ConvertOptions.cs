@@ -38,6 +38,9 @@ public sealed class ConvertOptions
     /// <summary>How an int8 conversion chooses activation ranges from the samples.</summary>
     public CalibrationOptions Calibration { get; init; } = new();
 
+    /// <summary>int8: nodes (by name or output tensor) that stay float.</summary>
+    public IReadOnlySet<string> KeepFloat { get; init; } = new HashSet<string>();
+
     /// <summary>Calibration progress: (runs done, runs in all).</summary>
     public Action<int, int>? Progress { get; init; }
 }

@@ -69,7 +69,7 @@ public static class Converter
         {
             if (samples.Count == 0)
                 throw new MoteInputException("an int8 conversion needs calibration samples (mote convert --calibration DIR)");
-            pass = new StaticQuantizer(Calibrator.Ranges(AccuracyCheck.Snapshot(model), samples, options.Calibration, options.Progress));
+            pass = new StaticQuantizer(Calibrator.Ranges(AccuracyCheck.Snapshot(model), samples, options.Calibration, options.Progress), options.KeepFloat);
         }
         else
         {

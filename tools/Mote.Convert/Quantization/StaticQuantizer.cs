@@ -19,7 +19,7 @@ namespace Mote.Convert.Quantization;
 /// [0, 255] clamps exactly where it would. Other fused activations, residual additions and affine maps keep the
 /// convolution in float; the report counts each reason.
 /// </remarks>
-public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ranges) : IGraphPass
+public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ranges, IReadOnlySet<string>? keepFloat = null) : IGraphPass
 {
     private ModelDef _model = null!;
     private GraphIndex _index = null!;
@@ -72,6 +72,8 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
     // Why a Conv cannot become QLinearConv, or null when it can.
     private string? ConvProblem(NodeDef conv)
     {
+        if (keepFloat is not null && (keepFloat.Contains(conv.Name) || keepFloat.Contains(conv.Outputs[0])))
+            return "kept float as asked";
         if (conv.Inputs.Count > 3)
             return "residual addition";
         if (conv.Attribute(FusedActivation.AffineAttribute) is not null)
@@ -88,9 +90,25 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
             return "input not float";
         if (!_views.ContainsKey(conv.Input(0)) && !ranges.ContainsKey(conv.Input(0)))
             return "input not calibrated";
-        if (Range(conv.Outputs[0]) is null)
+        if (Range(conv.Outputs[0]) is not { } range)
             return "output not calibrated";
+        if (!Saturates(conv, range))
+            return $"fused {kind} not implied by the output range";
         return null;
+    }
+
+    // Whether saturating to the uint8 codes of `range` applies the Conv's fused ReLU or Clip: the codes must not reach below
+    // the activation's lower bound (0 is always a code) nor above its upper bound.
+    private static bool Saturates(NodeDef conv, TensorRange range)
+    {
+        var kind = (ActivationKind)(conv.Attribute(FusedActivation.KindAttribute)?.Int ?? 0);
+        if (kind == ActivationKind.None)
+            return true;
+        var p = conv.Attribute(FusedActivation.ParamsAttribute)?.Floats ?? [];
+        float lo = kind == ActivationKind.Clip && p.Length > 0 ? p[0] : 0f;
+        float hi = kind == ActivationKind.Clip && p.Length > 1 ? p[1] : float.PositiveInfinity;
+        var (scale, zero) = range.ToUInt8();
+        return scale * (0 - zero) >= lo && scale * (255 - zero) <= hi * (1 + 1e-6f);
     }
 
     private void QuantizeConv(NodeDef conv)
@@ -153,14 +171,20 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
         Dequantize(y, view);
     }
 
-    // A Concat's inputs that only it reads take the Concat's output range, so that all share one scale and zero point.
+    // A Concat's inputs that only it reads take the Concat's output range, so that all share one scale and zero point;
+    // not when that range would reach past an input's fused ReLU or Clip (saturation would no longer apply it).
     private void ShareConcatRanges()
     {
         foreach (var node in _model.Graph.Nodes)
-            if (node.Op == OpType.Concat && ranges.TryGetValue(node.Outputs[0], out var r))
-                foreach (var input in node.Inputs)
-                    if (_index.HasSingleReader(input) && ranges.ContainsKey(input))
-                        _override[input] = r;
+        {
+            if (node.Op != OpType.Concat || !ranges.TryGetValue(node.Outputs[0], out var r))
+                continue;
+            var inputs = node.Inputs.Where(i => _index.HasSingleReader(i) && ranges.ContainsKey(i)).ToList();
+            bool clamps = inputs.All(i => _index.Producer(i) is not { Node: { Op: OpType.Conv } conv } || Saturates(conv, r));
+            if (clamps)
+                foreach (var input in inputs)
+                    _override[input] = r;
+        }
     }
 
     private TensorRange? Range(string tensor) =>
