@@ -81,6 +81,40 @@ public class PoolingTests
         }
     }
 
+    [Fact]
+    public void EightBitMaxPoolingMatchesReference()
+    {
+        int seed = 0;
+        var geometries = ConvolutionTests.Geometries.Select(g => Window2D.Create(g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11]))
+            .Concat([Window2D.Create(55, 55, 3, 3, 2, 2, ceilMode: true), Window2D.Create(10, 21, 2, 2, 2, 2, padBottom: 1, padRight: 1, ceilMode: true),
+                     Window2D.Create(111, 111, 3, 3, 2, 2, ceilMode: true), Window2D.Create(1, 1, 1, 1), Window2D.Create(37, 67, 2, 3, 1, 2, 2, 1, 1, 0)]);
+        foreach (var win in geometries)
+        {
+            const int ch = 3;
+            var rng = new Random(++seed);
+            var bytes = new byte[ch * win.InputSize];
+            rng.NextBytes(bytes);
+            var signed = bytes.Select(b => (sbyte)b).ToArray();
+            var gotU = new byte[ch * win.OutputSize];
+            var gotS = new sbyte[ch * win.OutputSize];
+            MaxPool8Bit.Run<byte>(bytes, ch, in win, gotU);
+            MaxPool8Bit.Run<sbyte>(signed, ch, in win, gotS);
+            for (int c = 0; c < ch; c++)
+                foreach (var (values, got, min) in new[] { (bytes.Select(b => (float)b).ToArray(), gotU.Select(b => (float)b).ToArray(), 0f),
+                             (signed.Select(b => (float)b).ToArray(), gotS.Select(b => (float)b).ToArray(), -128f) })
+                {
+                    var want = new float[win.OutputSize];
+                    PoolReference.MaxPlane(values.AsSpan(c * win.InputSize, win.InputSize), in win, want);
+                    for (int i = 0; i < want.Length; i++)
+                    {
+                        // A window wholly in the padding gives the type's minimum (the N-D reference's choice).
+                        float expected = float.IsNegativeInfinity(want[i]) ? min : want[i];
+                        Assert.True(expected == got[c * win.OutputSize + i], $"{win} min {min} c={c} [{i}]: {got[c * win.OutputSize + i]} vs {expected}");
+                    }
+                }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Variants))]
     public void GlobalPoolingMatchesReference(string name)
