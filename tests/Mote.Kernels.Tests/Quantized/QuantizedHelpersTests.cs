@@ -18,6 +18,35 @@ public class QuantizedHelpersTests
         Assert.Equal(new sbyte[] { -3, -1, -1, -3, 127, -128 }, y.Select(b => (sbyte)b).ToArray());
     }
 
+    [Theory]
+    [InlineData(QuantType8.QU8, 7)]
+    [InlineData(QuantType8.QS8, -5)]
+    public void RequantizeRowsOfEveryLengthMatchTheFormula(QuantType8 type, int zero)
+    {
+        // Long rows take the vector path, their tails and short rows the scalar one: every length from 1 to 70, ties
+        // (odd accumulators at a multiplier of 0.5), saturation on both sides and int32 wrap-around of acc + bias.
+        var rng = new Random(11);
+        foreach (int cols in Enumerable.Range(1, 70))
+        {
+            int rows = 3, ld = cols + 3;
+            var acc = Enumerable.Range(0, rows * ld).Select(i => i % 5 == 0 ? rng.Next(-41, 41) * 2 + 1 : rng.Next(-700, 700)).ToArray();
+            acc[0] = int.MaxValue;
+            int[] bias = [5, -3, 0];
+            float[] rs = [0.5f, 0.37f, 1f];
+            var y = new byte[rows * ld];
+            Requantize.Block(acc, rows, cols, ld, bias, rs, [1f], 1f, zero, type, y, ld);
+            int lo = type == QuantType8.QU8 ? 0 : -128, hi = type == QuantType8.QU8 ? 255 : 127;
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++)
+                {
+                    double v = Math.Round(unchecked(acc[r * ld + c] + bias[r]) * (double)rs[r], MidpointRounding.ToEven) + zero;
+                    int want = (int)Math.Clamp(v, lo, hi);
+                    int got = type == QuantType8.QU8 ? y[r * ld + c] : (sbyte)y[r * ld + c];
+                    Assert.True(want == got, $"cols {cols} [{r},{c}]: acc {acc[r * ld + c]} + {bias[r]} → {got}, expected {want}");
+                }
+        }
+    }
+
     [Fact]
     public void RequantizeAppliesBiasAndPerRowAndPerColumnScales()
     {

@@ -1,4 +1,5 @@
 using Mote.Format;
+using Mote.Kernels.Convolution;
 using Mote.Kernels.Quantized;
 using Mote.Runtime.Execution;
 using Mote.Runtime.Operators.NeuralNet;
@@ -168,6 +169,11 @@ internal sealed unsafe class QuantizedConv
         var xBytes = x.Bytes;
         var wBytes = w.Bytes;
         int mg = a.GroupOutputs, k = a.Depth, cg = a.GroupInputs;
+        if (a.Groups > 1 && cg == 1 && mg == 1 && r <= 2)
+        {
+            Depthwise(in a, g.To2D(storage[..r], storage.Slice(r, r)), xBytes, xType, xZero, wBytes, wType, wZeros, in output, requantize);
+            return;
+        }
 
         for (int n = 0; n < a.Images; n++)
             for (int grp = 0; grp < a.Groups; grp++)
@@ -207,6 +213,37 @@ internal sealed unsafe class QuantizedConv
                     }
                 }
             }
+    }
+
+    // One input and one output channel per group: each plane's int32 sums from DepthwiseConvQ8 (no im2col, no GEMM), then
+    // requantized into Y, or written to an int32 Y directly.
+    private static void Depthwise(in QuantizedConvGeometry a, in Window2D window, ReadOnlySpan<byte> x, QuantType8 xType, int xZero,
+        ReadOnlySpan<byte> w, QuantType8 wType, ReadOnlySpan<int> wZeros, in QuantizedConvOutput output, bool requantize)
+    {
+        int channels = a.Groups, taps = a.Depth;
+        var rented = requantize ? System.Buffers.ArrayPool<int>.Shared.Rent(a.OutSize) : null;
+        try
+        {
+            for (int n = 0; n < a.Images; n++)
+                for (int c = 0; c < channels; c++)
+                {
+                    long plane = (long)n * channels + c;
+                    var sums = requantize ? rented.AsSpan(0, a.OutSize) : new Span<int>(output.Int32Y + plane * a.OutSize, a.OutSize);
+                    ReadOnlySpan<int> wz = wZeros.Length <= 1 ? wZeros : wZeros.Slice(c, 1);
+                    DepthwiseConvQ8.Sums(x.Slice((int)(plane * a.InSize), a.InSize), xType, xZero, w.Slice(c * taps, taps), wType, wz, 1, in window, sums);
+                    if (!requantize)
+                        continue;
+                    ReadOnlySpan<int> bias = output.Bias == null ? [] : new ReadOnlySpan<int>(output.Bias + c, 1);
+                    var rowScale = new ReadOnlySpan<float>(output.WScale + (output.WScaleCount == 1 ? 0 : c), 1);
+                    Requantize.Block(sums, 1, a.OutSize, a.OutSize, bias, rowScale, [output.XScale], output.YScale, output.YZero, output.YType,
+                        new Span<byte>(output.Y + plane * a.OutSize, a.OutSize), a.OutSize);
+                }
+        }
+        finally
+        {
+            if (rented is not null)
+                System.Buffers.ArrayPool<int>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Packs each group's constant weights with their constant (or absent) zero points, or null.</summary>
