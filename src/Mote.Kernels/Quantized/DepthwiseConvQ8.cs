@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using Mote.Kernels.Convolution;
 
 namespace Mote.Kernels.Quantized;
@@ -75,13 +76,54 @@ public static class DepthwiseConvQ8
     private static void Fill(ReadOnlySpan<byte> plane, QuantType8 type, int zero, in Window2D w, in PhaseGeometry g, Span<short> phases)
     {
         phases.Clear();
+        int s = g.Stride, pl = w.PadLeft;
         for (int iy = 0; iy < w.InputHeight; iy++)
         {
             var src = plane.Slice(iy * w.InputWidth, w.InputWidth);
             int row = iy + w.PadTop;
-            for (int ix = 0; ix < src.Length; ix++)
-                phases[g.Offset(row, ix + w.PadLeft)] = (short)(type.Read(src[ix]) - zero);
+            for (int b = 0; b < s; b++)
+            {
+                // Phase b holds padded columns b, b + s, …: input column j·s + b − pl for j in [first, last].
+                int top = w.InputWidth - 1 + pl - b;
+                if (top < 0)
+                    continue;
+                int first = (pl - b + s - 1) / s, last = Math.Min(g.Width - 1, top / s); // both numerators ≥ 0 here
+                if (first > last)
+                    continue;
+                var dst = phases.Slice(g.Offset(row, b) + first, last - first + 1);
+                int ix = first * s + b - pl;
+                if (s == 1)
+                    Widen(src.Slice(ix, dst.Length), type, zero, dst);
+                else
+                    for (int j = 0; j < dst.Length; j++, ix += s)
+                        dst[j] = (short)(type.Read(src[ix]) - zero);
+            }
         }
+    }
+
+    // dst[i] = value of src[i] − zero, 16 values per vector step where the hardware has them.
+    private static void Widen(ReadOnlySpan<byte> src, QuantType8 type, int zero, Span<short> dst)
+    {
+        int i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var z = Vector128.Create((short)zero);
+            for (; i + 16 <= src.Length; i += 16)
+            {
+                var v = Vector128.Create(src.Slice(i, 16));
+                var (lo, hi) = type == QuantType8.QS8 ? Vector128.Widen(v.AsSByte()) : Widened(v);
+                (lo - z).CopyTo(dst[i..]);
+                (hi - z).CopyTo(dst[(i + 8)..]);
+            }
+        }
+        for (; i < src.Length; i++)
+            dst[i] = (short)(type.Read(src[i]) - zero);
+    }
+
+    private static (Vector128<short> Lower, Vector128<short> Upper) Widened(Vector128<byte> v)
+    {
+        var (lo, hi) = Vector128.Widen(v);
+        return (lo.AsInt16(), hi.AsInt16());
     }
 
     private static void Plane(ReadOnlySpan<short> phases, ReadOnlySpan<int> weights, in Window2D w, in PhaseGeometry g, Span<int> sums)
