@@ -78,6 +78,29 @@ public sealed class StaticQuantizerTests
     }
 
     [Fact]
+    public void BiasCorrectionMovesEachConvolutionsBiasAndStaysClose()
+    {
+        using var dir = new TempDir();
+        var path = dir.Write(Network());
+        var samples = Samples(8);
+        ConvertResult Convert(bool correct) => Converter.Convert(path, new ConvertOptions
+        {
+            Precision = Precision.Int8, Samples = _ => samples, Calibration = new CalibrationOptions { BiasCorrection = correct },
+        });
+        var plain = Convert(false);
+        var corrected = Convert(true);
+        Assert.Equal(3, corrected.Passes.Single(p => p.Pass == "QuantizeInt8").CountOf("convolutions bias-corrected"));
+        var biases = (ConvertResult r) => r.Model.Graph.Nodes.Where(n => n.Op == OpType.QLinearConv)
+            .SelectMany(n => TensorData.ToDoubles(r.Model.Tensor(n.Inputs[8]))).ToArray();
+        Assert.NotEqual(biases(plain), biases(corrected));
+        Assert.True(Assert.Single(corrected.Accuracy.Outputs).MinCosine >= 0.999);
+        // The first convolution's input is the same in both (the quantized model input): removing its channels' mean
+        // error on these samples can only lower its squared error there.
+        double Sqnr(ConvertResult r) => r.Accuracy.Layers.Single(l => l.Tensor == "a").SqnrDb;
+        Assert.True(Sqnr(corrected) >= Sqnr(plain) - 0.1, $"layer a: {Sqnr(corrected):F2} dB corrected, {Sqnr(plain):F2} dB plain");
+    }
+
+    [Fact]
     public void AReluBranchConcatenatedWithASignedOneKeepsItsClamp()
     {
         // The Concat's range reaches below 0 (branch b is signed): sharing it would let branch c's negative sums

@@ -77,6 +77,8 @@ public static class Converter
         }
         var report = new PassReport(pass.Name);
         pass.Run(model, report);
+        if (pass is StaticQuantizer quantizer && options.Calibration.BiasCorrection)
+            report.Count("convolutions bias-corrected", BiasCorrection.Apply(AccuracyCheck.Snapshot(reference), model, quantizer.Views, samples));
         reports.Add(report);
         // Compared before dead-node removal, so that every float activation is still there to observe (through its
         // DequantizeLinear when it was quantized).

@@ -41,6 +41,10 @@ internal static class ConvertCommand
             Description = "Folder of real inputs: one subfolder per sample with INPUT.npy (or .pb, or an image) per model input, " +
                 "or images for a one-input model. Used to report the accuracy of a reduced precision (default: one random sample).",
         };
+        var biasCorrection = new Option<bool>("--bias-correction")
+        {
+            Description = "int8: move each convolution's bias by its channels' mean error measured on the samples.",
+        };
         var keepFloat = new Option<string[]>("--keep-float")
         {
             Description = "int8: a node (by name or output tensor) to leave in float; repeatable.",
@@ -51,7 +55,7 @@ internal static class ConvertCommand
             Description = "How many of the least accurate layers the accuracy report lists (0: none).",
             DefaultValueFactory = _ => 10,
         };
-        var cmd = new Command("convert", "Convert an ONNX model to a .mote file.") { input, output, noOptimize, precision, calibration, method, percentile, keepFloat, layers };
+        var cmd = new Command("convert", "Convert an ONNX model to a .mote file.") { input, output, noOptimize, precision, calibration, method, percentile, biasCorrection, keepFloat, layers };
         var inputs = new InputOptionSet(cmd, randomOption: false, inputOption: false);
         CommandRunner.SetAction(cmd, parse =>
         {
@@ -68,6 +72,7 @@ internal static class ConvertCommand
                     Method = parse.GetValue(method) switch { "minmax" => CalibrationMethod.MinMax, "entropy" => CalibrationMethod.Entropy, _ => CalibrationMethod.Percentile },
                     Percentile = parse.GetValue(percentile) is > 0 and <= 100 and var pc ? pc / 100
                         : throw new MoteInputException($"--calibration-percentile {parse.GetValue(percentile)}: expected a percentage in (0, 100]"),
+                    BiasCorrection = parse.GetValue(biasCorrection),
                 },
                 Progress = CalibrationProgress.Report,
                 KeepFloat = (parse.GetValue(keepFloat) ?? []).ToHashSet(StringComparer.Ordinal),
