@@ -149,6 +149,12 @@ public sealed class CliTests : IDisposable
         var runQ = CliRunner.Run("run", int8, "--input", $"Input3={Path.Combine(calibration, "sample0", "Input3.npy")}", "--top", "1");
         Assert.True(runQ.ExitCode == 0, runQ.Stderr);
         AssertOneLineError(CliRunner.Run("convert", MnistOnnx, "-o", int8, "--precision", "int8"), "convert");
+        // Exported, the int8 model runs in ONNX Runtime (verify: Mote on the .mote against ONNX Runtime on the export).
+        var exported = Path.Combine(_dir, "mnist8.onnx");
+        var export = CliRunner.Run("export", int8, "-o", exported);
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        var verifyQ = CliRunner.Run("verify", exported, int8, "--input", $"Input3={Path.Combine(calibration, "sample0", "Input3.npy")}", "--tolerance", "0.02", "--min-cosine", "0.999");
+        Assert.True(verifyQ.ExitCode == 0, verifyQ.Stdout + verifyQ.Stderr);
 
         AssertOneLineError(CliRunner.Run("convert", MnistOnnx, "-o", mote, "--precision", "fp16", "--calibration", Path.Combine(_dir, "none")), "convert");
         Directory.CreateDirectory(Path.Combine(calibration, "sample2"));

@@ -70,7 +70,7 @@ internal static class VerifyCommand
         using var session = model.CreateSession(new SessionOptions { Threads = threads });
         var feeds = inputs.Build(parse, session.Inputs);
         var actual = inputs.Run(parse, session.Inputs, "Mote", () => session.Run(feeds));
-        using var reference = new OnnxRuntimeRunner(onnxPath, threads);
+        using var reference = inputs.Run(parse, session.Inputs, "ONNX Runtime", () => new OnnxRuntimeRunner(onnxPath, threads));
         var expected = inputs.Run(parse, session.Inputs, "ONNX Runtime", () => reference.Run(feeds));
 
         var table = new Table().AddColumns("output", "shape", "max abs err", "max rel err", "cosine", "");

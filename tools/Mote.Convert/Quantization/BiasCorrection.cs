@@ -62,7 +62,7 @@ public static class BiasCorrection
         reference.Add(new TensorDef(probe, DataType.Float32, reference.Tensor(y).Shape));
         var inputs = conv.Inputs.ToList();
         inputs[0] = xq;
-        reference.Graph.Nodes.Add(new NodeDef(OpType.QuantizeLinear, "", [x, xView.ScaleTensor, xView.ZeroPointTensor], [xq]));
+        reference.Graph.Nodes.Add(new NodeDef(OpType.QuantizeLinear, "", [x, xView.QdqScaleTensor, xView.ZeroPointTensor], [xq]));
         reference.Graph.Nodes.Add(new NodeDef(OpType.QLinearConv, "", inputs, [yq], conv.Attributes));
         reference.Graph.Nodes.Add(new NodeDef(OpType.DequantizeLinear, "", [yq, conv.Inputs[6], conv.Inputs[7]], [probe]));
         reference.Graph.Outputs.Add(probe);

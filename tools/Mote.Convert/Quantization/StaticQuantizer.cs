@@ -163,7 +163,7 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
         for (int i = 0; i < data; i++)
             inputs[i] = _views[inputs[i]].Name;
         string y = node.Outputs[0];
-        var view = new QuantizedView(AddActivation(y, source.Scale, source.ZeroPoint), source.Scale, source.ZeroPoint, source.ScaleTensor, source.ZeroPointTensor);
+        var view = source with { Name = AddActivation(y, source.Scale, source.ZeroPoint) };
         _views[y] = view;
         var outputs = node.Outputs.ToList();
         outputs[0] = view.Name;
@@ -196,7 +196,7 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
         if (_views.TryGetValue(tensor, out var v))
             return v;
         v = NewView(tensor, Range(tensor)!.Value);
-        _nodes.Add(new NodeDef(OpType.QuantizeLinear, "", [tensor, v.ScaleTensor, v.ZeroPointTensor], [v.Name]));
+        _nodes.Add(new NodeDef(OpType.QuantizeLinear, "", [tensor, v.QdqScaleTensor, v.ZeroPointTensor], [v.Name]));
         return v;
     }
 
@@ -205,7 +205,9 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
         var (scale, zero) = range.ToUInt8();
         string scaleName = Add(TensorData.Create(Fresh(tensor + ".scale"), DataType.Float32, [], [scale])).Name;
         string zeroName = Add(TensorData.Create(Fresh(tensor + ".zero_point"), DataType.UInt8, [], [zero])).Name;
-        var view = new QuantizedView(AddActivation(tensor, scale, zero), scale, zero, scaleName, zeroName);
+        var type = _model.Tensor(tensor).Type;
+        string qdqScale = type == DataType.Float32 ? scaleName : Add(TensorData.Create(Fresh(tensor + ".scale_" + type.ShortName()), type, [], [scale])).Name;
+        var view = new QuantizedView(AddActivation(tensor, scale, zero), scale, zero, scaleName, zeroName, qdqScale);
         _views[tensor] = view;
         return view;
     }
@@ -219,7 +221,7 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
 
     // The float tensor back from its stand-in, for float readers and graph outputs (dropped later if nothing reads it).
     private void Dequantize(string tensor, QuantizedView view) =>
-        _nodes.Add(new NodeDef(OpType.DequantizeLinear, "", [view.Name, view.ScaleTensor, view.ZeroPointTensor], [tensor]));
+        _nodes.Add(new NodeDef(OpType.DequantizeLinear, "", [view.Name, view.QdqScaleTensor, view.ZeroPointTensor], [tensor]));
 
     private TensorDef Add(TensorDef t) => _model.Add(t);
 
