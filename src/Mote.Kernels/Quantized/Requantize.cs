@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Mote.Kernels.Quantized;
 
 /// <summary>
@@ -46,7 +44,7 @@ public static class Requantize
             if (colScale.Length == 1)
             {
                 double m = rs * colScale[0] / outScale;
-                int c = double.IsFinite(m) ? RowVector(a, bias, m, zeroPoint, lo, hi, dst) : 0;
+                int c = double.IsFinite(m) ? RequantizeRow.Leading(a, bias, m, zeroPoint, lo, hi, dst) : 0;
                 for (; c < cols; c++)
                     dst[c] = One(unchecked(a[c] + bias), m, zeroPoint, lo, hi);
             }
@@ -56,32 +54,6 @@ public static class Requantize
                     dst[c] = One(unchecked(a[c] + bias), rs * colScale[c] / outScale, zeroPoint, lo, hi);
             }
         }
-    }
-
-    // The leading whole vectors of a row with one multiplier, in the same float64 arithmetic as One (int32 → f64 is exact,
-    // the product is one rounding, Vector.Round rounds half to even); returns how many values it wrote.
-    private static int RowVector(ReadOnlySpan<int> a, int bias, double m, int zeroPoint, int lo, int hi, Span<byte> dst)
-    {
-        if (!Vector.IsHardwareAccelerated)
-            return 0;
-        int n = Vector<int>.Count, c = 0;
-        var vBias = new Vector<int>(bias);
-        var vm = new Vector<double>(m);
-        var vZero = new Vector<double>(zeroPoint);
-        var vLo = new Vector<double>(lo);
-        var vHi = new Vector<double>(hi);
-        Span<int> q = stackalloc int[n];
-        for (; c + n <= a.Length; c += n)
-        {
-            var v = new Vector<int>(a[c..]) + vBias; // wraps, like the scalar's unchecked add
-            Vector.Widen(v, out Vector<long> low, out Vector<long> high);
-            var qLow = Vector.ConvertToInt64(Vector.Min(Vector.Max(Vector.Round(Vector.ConvertToDouble(low) * vm) + vZero, vLo), vHi));
-            var qHigh = Vector.ConvertToInt64(Vector.Min(Vector.Max(Vector.Round(Vector.ConvertToDouble(high) * vm) + vZero, vLo), vHi));
-            Vector.Narrow(qLow, qHigh).CopyTo(q);
-            for (int i = 0; i < n; i++)
-                dst[c + i] = (byte)q[i];
-        }
-        return c;
     }
 
     /// <summary>One value: the multiplier arrives already rounded to f32.</summary>
