@@ -10,12 +10,12 @@ namespace Mote.Runtime.Tests;
 /// </summary>
 public class DepthwiseQuantizedConvTests
 {
-    private const int C = 5, H = 9, W = 11, K = 3;
+    private const int C = 5;
 
     private static TensorDef Const(string name, DataType type, int[] shape, byte[] data) =>
         new(name, type, shape.Select(d => (Dim)d).ToArray(), data);
 
-    private static Tensor Run(bool depthwise, bool requantize, int stride, byte[] x, byte[] w, byte[] wZero)
+    private static Tensor Run(bool depthwise, bool requantize, int stride, int K, int H, int W, byte[] x, byte[] w, byte[] wZero)
     {
         var model = new ModelDef();
         model.Add(new TensorDef("x", DataType.UInt8, [1, C, H, W]));
@@ -51,12 +51,15 @@ public class DepthwiseQuantizedConvTests
         return session.Run(new NamedTensor("x", Tensor.FromArray(x, 1, C, H, W)))["y"];
     }
 
+    // 3×3 takes the float depthwise kernel (its sums are exact integers there); 17×17 (289 taps) the integer kernel.
     [Theory]
-    [InlineData(true, 1)]
-    [InlineData(true, 2)]
-    [InlineData(false, 1)]
-    [InlineData(false, 2)]
-    public void DepthwiseEqualsTheBlockDiagonalConvolution(bool requantize, int stride)
+    [InlineData(true, 1, 3, 9, 11)]
+    [InlineData(true, 2, 3, 9, 11)]
+    [InlineData(false, 1, 3, 9, 11)]
+    [InlineData(false, 2, 3, 9, 11)]
+    [InlineData(true, 1, 17, 20, 23)]
+    [InlineData(false, 2, 17, 20, 23)]
+    public void DepthwiseEqualsTheBlockDiagonalConvolution(bool requantize, int stride, int K, int H, int W)
     {
         var rng = new Random(stride + (requantize ? 10 : 0));
         var x = new byte[C * H * W];
@@ -64,8 +67,8 @@ public class DepthwiseQuantizedConvTests
         rng.NextBytes(x);
         rng.NextBytes(w);
         byte[] wZero = [0, 3, unchecked((byte)-7), 127, unchecked((byte)-128)];
-        var expected = Run(depthwise: false, requantize, stride, x, w, wZero);
-        var actual = Run(depthwise: true, requantize, stride, x, w, wZero);
+        var expected = Run(depthwise: false, requantize, stride, K, H, W, x, w, wZero);
+        var actual = Run(depthwise: true, requantize, stride, K, H, W, x, w, wZero);
         Assert.Equal(expected.Shape.ToArray(), actual.Shape.ToArray());
         Assert.Equal(expected.Type, actual.Type);
         Assert.Equal(expected.Memory.ToArray(), actual.Memory.ToArray());

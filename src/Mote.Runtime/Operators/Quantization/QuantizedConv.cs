@@ -1,4 +1,7 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Mote.Format;
+using Mote.Kernels;
 using Mote.Kernels.Convolution;
 using Mote.Kernels.Quantized;
 using Mote.Runtime.Execution;
@@ -171,7 +174,11 @@ internal sealed unsafe class QuantizedConv
         int mg = a.GroupOutputs, k = a.Depth, cg = a.GroupInputs;
         if (a.Groups > 1 && cg == 1 && mg == 1 && r <= 2)
         {
-            Depthwise(in a, g.To2D(storage[..r], storage.Slice(r, r)), xBytes, xType, xZero, wBytes, wType, wZeros, in output, requantize);
+            var window2D = g.To2D(storage[..r], storage.Slice(r, r));
+            if (DepthwiseIsExactInFloat(a.Depth))
+                DepthwiseInFloat(in ctx, in a, in window2D, xBytes, xType, xZero, wBytes, wType, wZeros, in output, requantize);
+            else
+                Depthwise(in a, in window2D, xBytes, xType, xZero, wBytes, wType, wZeros, in output, requantize);
             return;
         }
 
@@ -213,6 +220,60 @@ internal sealed unsafe class QuantizedConv
                     }
                 }
             }
+    }
+
+    // Every partial sum of `taps` products of zero-point-adjusted 8-bit values (each |v| ≤ 255) is an integer below 2^24,
+    // which float32 holds exactly whatever the order of the additions.
+    private static bool DepthwiseIsExactInFloat(int taps) => (long)taps * 255 * 255 < 1 << 24;
+
+    // The depthwise sums on the float depthwise kernel (vectorized, threaded): inputs and weights with their zero points
+    // subtracted are small integers, so the float sums are the exact integer sums; they are then requantized (or, for
+    // ConvInteger, written) as integers.
+    private static void DepthwiseInFloat(in NodeContext ctx, in QuantizedConvGeometry a, in Window2D window, ReadOnlySpan<byte> x, QuantType8 xType,
+        int xZero, ReadOnlySpan<byte> w, QuantType8 wType, ReadOnlySpan<int> wZeros, in QuantizedConvOutput output, bool requantize)
+    {
+        int channels = a.Groups, taps = a.Depth, inImage = channels * a.InSize, outImage = channels * a.OutSize;
+        var pool = System.Buffers.ArrayPool<float>.Shared;
+        float[] xf = pool.Rent(inImage), wf = pool.Rent(channels * taps), yf = pool.Rent(outImage);
+        int[] sums = System.Buffers.ArrayPool<int>.Shared.Rent(outImage);
+        try
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                int wz = wZeros.IsEmpty ? 0 : wZeros[wZeros.Length == 1 ? 0 : c];
+                for (int t = 0; t < taps; t++)
+                    wf[c * taps + t] = wType.Read(w[c * taps + t]) - wz;
+            }
+            for (int n = 0; n < a.Images; n++)
+            {
+                var image = x.Slice(n * inImage, inImage);
+                if (xType == QuantType8.QS8)
+                    TensorPrimitives.ConvertTruncating<sbyte, float>(MemoryMarshal.Cast<byte, sbyte>(image), xf.AsSpan(0, inImage));
+                else
+                    TensorPrimitives.ConvertTruncating<byte, float>(image, xf.AsSpan(0, inImage));
+                TensorPrimitives.Subtract(xf.AsSpan(0, inImage), xZero, xf.AsSpan(0, inImage));
+                ctx.Kernels.DepthwiseConv2D.Compute(xf.AsSpan(0, inImage), channels, 1, in window, wf.AsSpan(0, channels * taps), [],
+                    Activation.None, yf.AsSpan(0, outImage), ctx.Pool);
+                var ints = requantize ? sums.AsSpan(0, outImage) : new Span<int>(output.Int32Y + (long)n * outImage, outImage);
+                TensorPrimitives.ConvertTruncating<float, int>(yf.AsSpan(0, outImage), ints);
+                if (!requantize)
+                    continue;
+                for (int c = 0; c < channels; c++)
+                {
+                    ReadOnlySpan<int> bias = output.Bias == null ? [] : new ReadOnlySpan<int>(output.Bias + c, 1);
+                    var rowScale = new ReadOnlySpan<float>(output.WScale + (output.WScaleCount == 1 ? 0 : c), 1);
+                    Requantize.Block(ints.Slice(c * a.OutSize, a.OutSize), 1, a.OutSize, a.OutSize, bias, rowScale, [output.XScale], output.YScale,
+                        output.YZero, output.YType, new Span<byte>(output.Y + (long)n * outImage + (long)c * a.OutSize, a.OutSize), a.OutSize);
+                }
+            }
+        }
+        finally
+        {
+            pool.Return(xf);
+            pool.Return(wf);
+            pool.Return(yf);
+            System.Buffers.ArrayPool<int>.Shared.Return(sums);
+        }
     }
 
     // One input and one output channel per group: each plane's int32 sums from DepthwiseConvQ8 (no im2col, no GEMM), then
