@@ -73,7 +73,7 @@ public static class Converter
         }
         else
         {
-            pass = new Float16Weights();
+            pass = options.Precision == Precision.Int8Dynamic ? new DynamicQuantizer() : new Float16Weights();
         }
         var report = new PassReport(pass.Name);
         pass.Run(model, report);

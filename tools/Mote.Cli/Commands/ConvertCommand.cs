@@ -21,10 +21,11 @@ internal static class ConvertCommand
         var precision = new Option<string>("--precision")
         {
             Description = "fp32 (weights as the model has them), fp16 (float weights stored as float16: half the file) or int8 " +
-                "(convolutions on 8-bit activations and weights; needs --calibration).",
+                "(convolutions on 8-bit activations and weights; needs --calibration) or int8-dynamic (MatMul weights in int8, activations " +
+                "quantized at run time: transformers).",
             DefaultValueFactory = _ => "fp32",
         };
-        precision.AcceptOnlyFromAmong("fp32", "fp16", "int8");
+        precision.AcceptOnlyFromAmong("fp32", "fp16", "int8", "int8-dynamic");
         var method = new Option<string>("--calibration-method")
         {
             Description = "int8: how activation ranges are chosen from the samples: minmax, percentile (99.999 % of |x|) or entropy (KL).",
@@ -66,7 +67,10 @@ internal static class ConvertCommand
             var options = new ConvertOptions
             {
                 Optimize = !parse.GetValue(noOptimize),
-                Precision = parse.GetValue(precision) switch { "fp16" => Precision.Fp16, "int8" => Precision.Int8, _ => Precision.Fp32 },
+                Precision = parse.GetValue(precision) switch
+                {
+                    "fp16" => Precision.Fp16, "int8" => Precision.Int8, "int8-dynamic" => Precision.Int8Dynamic, _ => Precision.Fp32,
+                },
                 Calibration = new CalibrationOptions
                 {
                     Method = parse.GetValue(method) switch { "minmax" => CalibrationMethod.MinMax, "entropy" => CalibrationMethod.Entropy, _ => CalibrationMethod.Percentile },
@@ -76,7 +80,7 @@ internal static class ConvertCommand
                 },
                 Progress = CalibrationProgress.Report,
                 KeepFloat = (parse.GetValue(keepFloat) ?? []).ToHashSet(StringComparer.Ordinal),
-                // Without real samples, fp16's accuracy is still worth a look on random data; int8 ranges are not.
+                // Without real samples, fp16's and int8-dynamic's accuracy is still worth a look on random data; int8 ranges are not.
                 Samples = modelInputs => dir is not null
                     ? CalibrationSet.Load(dir, modelInputs, inputs.Dims(parse), inputs.Image(parse))
                     : parse.GetValue(precision) == "int8"

@@ -11,7 +11,7 @@ namespace Mote.Convert.Export;
 /// conversion is QuantizeLinear / QLinearConv / DequantizeLinear already, the operator form ONNX Runtime executes as
 /// integers). Mote's fusions are written out again as ONNX nodes: a fused activation (and its affine map) becomes its
 /// own node after the producer, a Conv's residual input an Add before it, a MatMul's bias an Add. The graph is written
-/// at opset 21 (23 when it holds an Attention node), the form the importer rewrites every older opset into.
+/// at opset 21, the form the importer rewrites every older opset into. Mote's fused attention is refused for now.
 /// </summary>
 public static class OnnxExporter
 {
@@ -19,14 +19,13 @@ public static class OnnxExporter
     /// <exception cref="NotSupportedException">The model holds an operator ONNX cannot express.</exception>
     public static ModelProto Export(ModelDef model)
     {
-        bool attention = model.Graph.AllNodes().Any(n => n.Op == OpType.Attention);
         var proto = new ModelProto
         {
             IrVersion = 10,
             ProducerName = "mote-export",
             Graph = new GraphWriter(model).Write(model.Graph, isMain: true),
         };
-        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = attention ? 23 : 21 });
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 21 });
         return proto;
     }
 
@@ -73,6 +72,9 @@ public static class OnnxExporter
         {
             if ((int)node.Op >= 1000 || node.Op == OpType.Unknown)
                 throw new NotSupportedException($"{node.Describe()}: Mote's own operator {node.Op} has no ONNX form");
+            // FuseAttention's node takes a [batch, sequence] padding mask, which ONNX's Attention does not.
+            if (node.Op == OpType.Attention)
+                throw new NotSupportedException($"{node.Describe()}: Mote's fused attention is not written back as ONNX yet (convert with --no-optimize to export such a model)");
             var inputs = node.Inputs.ToList();
             string? residual = null, bias = null;
             if (node.Op == OpType.Conv && inputs.Count > 3)

@@ -12,4 +12,6 @@ public enum Precision
     /// (per output channel); see <see cref="StaticQuantizer"/>.
     /// </summary>
     Int8,
+    /// <summary>int8 weights for MatMul by constant matrices, activations quantized at run time (<see cref="DynamicQuantizer"/>).</summary>
+    Int8Dynamic,
 }
