@@ -140,7 +140,8 @@ public sealed class MiniLmTests(MiniLmTests.Fixture fixture) : IClassFixture<Min
             Precision = Mote.Convert.Quantization.Precision.Int8Dynamic, Samples = _ => samples,
         });
         Assert.Equal(36, result.Passes.Single(p => p.Pass == "QuantizeInt8Dynamic").CountOf("MatMul → MatMulInteger"));
-        Assert.True(result.Accuracy.Outputs.Single(o => o.Name == "last_hidden_state").MinCosine >= 0.98);
+        double states = result.Accuracy.Outputs.Single(o => o.Name == "last_hidden_state").MinCosine;
+        Assert.True(states >= 0.975, $"last_hidden_state: min cosine {states:F5}");
         using var model = MoteModel.FromDefinition(result.Model);
         using var session = model.CreateSession();
         using var floats = fixture.Model.CreateSession();

@@ -80,6 +80,16 @@ public static class Converter
         if (pass is StaticQuantizer quantizer && options.Calibration.BiasCorrection)
             report.Count("convolutions bias-corrected", BiasCorrection.Apply(AccuracyCheck.Snapshot(reference), model, quantizer.Views, samples));
         reports.Add(report);
+        // The large float weights an int8 rewrite leaves (embedding tables, anchors, layers kept float) are stored as float16;
+        // vectors (biases, norms' scales) stay float32: they are a rounding error of the size and they are felt (MiniLM).
+        var parameters = pass switch { StaticQuantizer s => s.Parameters, DynamicQuantizer d => d.Parameters, _ => null };
+        if (parameters is not null)
+        {
+            var half = new Float16Weights(parameters, minElements: 4096);
+            var halfReport = new PassReport(half.Name);
+            half.Run(model, halfReport);
+            reports.Add(halfReport);
+        }
         // Compared before dead-node removal, so that every float activation is still there to observe (through its
         // DequantizeLinear when it was quantized).
         var candidate = samples.Count == 0 ? null : AccuracyCheck.Snapshot(model);

@@ -53,12 +53,13 @@ public static class OnnxExporter
             }
             foreach (var name in graph.Outputs)
                 g.Output.Add(model.Tensors.TryGetValue(name, out var t) ? Value(t) : new ValueInfoProto { Name = name });
+            var widen = FloatReadHalves(graph);
             foreach (var node in graph.Nodes)
                 foreach (var proto in Nodes(node))
                 {
                     foreach (var input in proto.Input)
                         if (input.Length > 0 && written.Add(input) && Constant(input) is { } t)
-                            g.Initializer.Add(Tensor(t));
+                            g.Initializer.Add(widen.Contains(input) ? Widened(t) : Tensor(t));
                     g.Node.Add(proto);
                 }
             foreach (var name in graph.Outputs)
@@ -169,6 +170,29 @@ public static class OnnxExporter
                 case AttributeType.Graph: p.Type = AttributeProto.Types.AttributeType.Graph; p.G = Write(a.Graph!, isMain: false); break;
                 default: throw new NotSupportedException($"attribute '{a.Name}' of type {a.Type} has no ONNX form here");
             }
+            return p;
+        }
+
+        // float16 constants that a node reads beside a float32 activation (fp16 weights in a float32 graph: Mote computes
+        // float16 as float32, ONNX wants one type per operator), written back as float32.
+        private HashSet<string> FloatReadHalves(GraphDef graph)
+        {
+            var result = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var node in graph.Nodes)
+                if (node.Inputs.Count > 1 && model.Tensors.TryGetValue(node.Inputs[0], out var x) && x.Type == DataType.Float32)
+                    foreach (var input in node.Inputs.Skip(1))
+                        if (input.Length > 0 && model.Tensors.TryGetValue(input, out var t) && t.IsConstant && t.Type == DataType.Float16)
+                            result.Add(input);
+            return result;
+        }
+
+        private static TensorProto Widened(TensorDef t)
+        {
+            var halves = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(t.Data!.Value.Span);
+            var floats = new float[halves.Length];
+            System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(halves, floats);
+            var p = new TensorProto { Name = t.Name, DataType = (int)DataType.Float32, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(floats.AsSpan())) };
+            p.Dims.AddRange(t.FixedShape());
             return p;
         }
 

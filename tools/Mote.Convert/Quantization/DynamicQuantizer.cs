@@ -16,6 +16,11 @@ public sealed class DynamicQuantizer : IGraphPass
     /// <inheritdoc/>
     public string Name => "QuantizeInt8Dynamic";
 
+    /// <summary>After <see cref="Run"/>: the constants it made (int8 weights, their scales and zero points).</summary>
+    public IReadOnlySet<string> Parameters => _parameters;
+
+    private readonly HashSet<string> _parameters = new(StringComparer.Ordinal);
+
     /// <inheritdoc/>
     public void Run(ModelDef model, PassReport report)
     {
@@ -25,7 +30,7 @@ public sealed class DynamicQuantizer : IGraphPass
         {
             if (node.Op == OpType.MatMul && Weights(node, index) is { } w)
             {
-                nodes.AddRange(Rewrite(model, node, w));
+                nodes.AddRange(Rewrite(model, node, w, _parameters));
                 report.Count("MatMul → MatMulInteger");
             }
             else
@@ -44,7 +49,7 @@ public sealed class DynamicQuantizer : IGraphPass
         index.Constant(node.Input(1)) is { Type: DataType.Float32 or DataType.Float16, Shape.Length: 2 } w && w.HasFixedShape
         && (node.Inputs.Count < 3 || node.Input(2).Length == 0 || index.Constant(node.Input(2)) is not null) ? w : null;
 
-    private static IEnumerable<NodeDef> Rewrite(ModelDef model, NodeDef matmul, TensorDef w)
+    private static IEnumerable<NodeDef> Rewrite(ModelDef model, NodeDef matmul, TensorDef w, HashSet<string> parameters)
     {
         var shape = w.FixedShape();
         int k = (int)shape[0], n = (int)shape[1];
@@ -63,7 +68,12 @@ public sealed class DynamicQuantizer : IGraphPass
 
         string x = matmul.Input(0), y = matmul.Outputs[0];
         string Fresh(string hint) => model.Tensors.ContainsKey(hint) ? ModelEdit.FreshName(model, hint) : hint;
-        string Add(TensorDef t) => model.Add(t).Name;
+        string Add(TensorDef t)
+        {
+            if (t.IsConstant)
+                parameters.Add(t.Name);
+            return model.Add(t).Name;
+        }
         string Activation(string hint, DataType type) => Add(new TensorDef(Fresh(hint), type, null));
         string wq = Add(TensorData.Create(Fresh(w.Name + ".q"), DataType.Int8, shape, q));
         string wz = Add(TensorData.Create(Fresh(w.Name + ".zero_point"), DataType.Int8, [n], new double[n]));

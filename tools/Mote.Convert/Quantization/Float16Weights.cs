@@ -11,8 +11,12 @@ namespace Mote.Convert.Quantization;
 /// float32, so the graph is unchanged; only the file and the constants' precision shrink. Scalars and short vectors
 /// stay float32: they are no part of the file's size, and some (epsilons, clip bounds, resize scales) must stay exact.
 /// A constant holding a value float16 cannot (beyond ±65504, or not finite) stays float32 and is counted in the report.
+/// After an int8 rewrite it stores the float weights left (embedding tables, anchors, layers kept float); the
+/// quantization parameters (<paramref name="keep"/>) stay float32, as the integer operators define them.
 /// </summary>
-public sealed class Float16Weights : IGraphPass
+/// <param name="keep">Constants that stay float32 whatever their size.</param>
+/// <param name="minElements">Smallest constant converted (default <see cref="MinElements"/>).</param>
+public sealed class Float16Weights(IReadOnlySet<string>? keep = null, int minElements = Float16Weights.MinElements) : IGraphPass
 {
     /// <summary>Smallest constant converted.</summary>
     public const int MinElements = 16;
@@ -26,7 +30,8 @@ public sealed class Float16Weights : IGraphPass
         var outputs = new HashSet<string>(model.Graph.Outputs, StringComparer.Ordinal);
         foreach (var t in model.Tensors.Values)
         {
-            if (!t.IsConstant || t.Type != DataType.Float32 || outputs.Contains(t.Name) || (t.ElementCount ?? 0) < MinElements)
+            if (!t.IsConstant || t.Type != DataType.Float32 || outputs.Contains(t.Name) || (t.ElementCount ?? 0) < minElements
+                || keep?.Contains(t.Name) == true)
                 continue;
             var values = MemoryMarshal.Cast<byte, float>(t.Data!.Value.Span);
             if (!FitsFloat16(values))

@@ -33,6 +33,11 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
     /// <summary>After <see cref="Run"/>: every float activation that has a uint8 stand-in.</summary>
     public IReadOnlyDictionary<string, QuantizedView> Views => _views;
 
+    /// <summary>After <see cref="Run"/>: the constants it made (weights, scales, zero points, biases).</summary>
+    public IReadOnlySet<string> Parameters => _parameters;
+
+    private readonly HashSet<string> _parameters = new(StringComparer.Ordinal);
+
     /// <inheritdoc/>
     public void Run(ModelDef model, PassReport report)
     {
@@ -223,7 +228,12 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
     private void Dequantize(string tensor, QuantizedView view) =>
         _nodes.Add(new NodeDef(OpType.DequantizeLinear, "", [view.Name, view.QdqScaleTensor, view.ZeroPointTensor], [tensor]));
 
-    private TensorDef Add(TensorDef t) => _model.Add(t);
+    private TensorDef Add(TensorDef t)
+    {
+        if (t.IsConstant)
+            _parameters.Add(t.Name);
+        return _model.Add(t);
+    }
 
     private string Fresh(string hint) => _model.Tensors.ContainsKey(hint) ? ModelEdit.FreshName(_model, hint) : hint;
 }
