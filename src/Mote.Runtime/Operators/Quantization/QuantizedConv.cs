@@ -259,12 +259,7 @@ internal sealed unsafe class QuantizedConv
                 if (!requantize)
                     continue;
                 for (int c = 0; c < channels; c++)
-                {
-                    ReadOnlySpan<int> bias = output.Bias == null ? [] : new ReadOnlySpan<int>(output.Bias + c, 1);
-                    var rowScale = new ReadOnlySpan<float>(output.WScale + (output.WScaleCount == 1 ? 0 : c), 1);
-                    Requantize.Block(ints.Slice(c * a.OutSize, a.OutSize), 1, a.OutSize, a.OutSize, bias, rowScale, [output.XScale], output.YScale,
-                        output.YZero, output.YType, new Span<byte>(output.Y + (long)n * outImage + (long)c * a.OutSize, a.OutSize), a.OutSize);
-                }
+                    RequantizeChannel(in output, c, ints.Slice(c * a.OutSize, a.OutSize), (long)n * outImage + (long)c * a.OutSize);
             }
         }
         finally
@@ -274,6 +269,15 @@ internal sealed unsafe class QuantizedConv
             pool.Return(yf);
             System.Buffers.ArrayPool<int>.Shared.Return(sums);
         }
+    }
+
+    // Output channel c's plane of sums into Y at element offset `at`: its bias and weight scale, the input and output scales.
+    private static void RequantizeChannel(in QuantizedConvOutput output, int c, ReadOnlySpan<int> sums, long at)
+    {
+        ReadOnlySpan<int> bias = output.Bias == null ? [] : new ReadOnlySpan<int>(output.Bias + c, 1);
+        var rowScale = new ReadOnlySpan<float>(output.WScale + (output.WScaleCount == 1 ? 0 : c), 1);
+        Requantize.Block(sums, 1, sums.Length, sums.Length, bias, rowScale, [output.XScale], output.YScale, output.YZero, output.YType,
+            new Span<byte>(output.Y + at, sums.Length), sums.Length);
     }
 
     // One input and one output channel per group: each plane's int32 sums from DepthwiseConvQ8 (no im2col, no GEMM), then
@@ -294,10 +298,7 @@ internal sealed unsafe class QuantizedConv
                     DepthwiseConvQ8.Sums(x.Slice((int)(plane * a.InSize), a.InSize), xType, xZero, w.Slice(c * taps, taps), wType, wz, 1, in window, sums);
                     if (!requantize)
                         continue;
-                    ReadOnlySpan<int> bias = output.Bias == null ? [] : new ReadOnlySpan<int>(output.Bias + c, 1);
-                    var rowScale = new ReadOnlySpan<float>(output.WScale + (output.WScaleCount == 1 ? 0 : c), 1);
-                    Requantize.Block(sums, 1, a.OutSize, a.OutSize, bias, rowScale, [output.XScale], output.YScale, output.YZero, output.YType,
-                        new Span<byte>(output.Y + plane * a.OutSize, a.OutSize), a.OutSize);
+                    RequantizeChannel(in output, c, sums, plane * a.OutSize);
                 }
         }
         finally
