@@ -75,28 +75,25 @@ public static class Converter
         {
             pass = options.Precision == Precision.Int8Dynamic ? new DynamicQuantizer() : new Float16Weights();
         }
-        var report = new PassReport(pass.Name);
-        pass.Run(model, report);
+        PassReport Run(IGraphPass p)
+        {
+            var r = new PassReport(p.Name);
+            p.Run(model, r);
+            reports.Add(r);
+            return r;
+        }
+        var report = Run(pass);
         if (pass is StaticQuantizer quantizer && options.Calibration.BiasCorrection)
             report.Count("convolutions bias-corrected", BiasCorrection.Apply(AccuracyCheck.Snapshot(reference), model, quantizer.Views, samples));
-        reports.Add(report);
         // The large float weights an int8 rewrite leaves (embedding tables, anchors, layers kept float) are stored as float16;
         // vectors (biases, norms' scales) stay float32: they are a rounding error of the size and they are felt (MiniLM).
         var parameters = pass switch { StaticQuantizer s => s.Parameters, DynamicQuantizer d => d.Parameters, _ => null };
         if (parameters is not null)
-        {
-            var half = new Float16Weights(parameters, minElements: 4096);
-            var halfReport = new PassReport(half.Name);
-            half.Run(model, halfReport);
-            reports.Add(halfReport);
-        }
+            Run(new Float16Weights(parameters, minElements: 4096));
         // Compared before dead-node removal, so that every float activation is still there to observe (through its
         // DequantizeLinear when it was quantized).
         var candidate = samples.Count == 0 ? null : AccuracyCheck.Snapshot(model);
-        var cleanup = new RemoveDeadNodes();
-        var cleanupReport = new PassReport(cleanup.Name);
-        cleanup.Run(model, cleanupReport);
-        reports.Add(cleanupReport);
+        Run(new RemoveDeadNodes());
         var accuracy = candidate is null ? AccuracyReport.None : AccuracyCheck.Compare(reference, candidate, samples);
         return Summarize(imported, reports) with { Accuracy = accuracy };
     }
