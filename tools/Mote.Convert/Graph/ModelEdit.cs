@@ -21,6 +21,9 @@ internal static class ModelEdit
         }
     }
 
+    /// <summary><paramref name="hint"/> itself when the model does not use it yet, else <see cref="FreshName"/>.</summary>
+    public static string UnusedName(ModelDef model, string hint) => model.Tensors.ContainsKey(hint) ? FreshName(model, hint) : hint;
+
     /// <summary>A tensor name based on <paramref name="hint"/> that the model does not use yet.</summary>
     public static string FreshName(ModelDef model, string hint)
     {

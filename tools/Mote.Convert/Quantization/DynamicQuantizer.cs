@@ -67,7 +67,7 @@ public sealed class DynamicQuantizer : IGraphPass
             q[i] = Math.Clamp(Math.Round(values[i] / scales[i % n], MidpointRounding.ToEven), -127, 127);
 
         string x = matmul.Input(0), y = matmul.Outputs[0];
-        string Fresh(string hint) => model.Tensors.ContainsKey(hint) ? ModelEdit.FreshName(model, hint) : hint;
+        string Fresh(string hint) => ModelEdit.UnusedName(model, hint);
         string Add(TensorDef t)
         {
             if (t.IsConstant)

@@ -235,5 +235,5 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
         return _model.Add(t);
     }
 
-    private string Fresh(string hint) => _model.Tensors.ContainsKey(hint) ? ModelEdit.FreshName(_model, hint) : hint;
+    private string Fresh(string hint) => ModelEdit.UnusedName(_model, hint);
 }
