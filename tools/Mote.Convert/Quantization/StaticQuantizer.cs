@@ -25,6 +25,7 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
     private GraphIndex _index = null!;
     private readonly Dictionary<string, QuantizedView> _views = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TensorRange> _override = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _parameters = new(StringComparer.Ordinal);
     private List<NodeDef> _nodes = null!;
 
     /// <inheritdoc/>
@@ -35,8 +36,6 @@ public sealed class StaticQuantizer(IReadOnlyDictionary<string, TensorRange> ran
 
     /// <summary>After <see cref="Run"/>: the constants it made (weights, scales, zero points, biases).</summary>
     public IReadOnlySet<string> Parameters => _parameters;
-
-    private readonly HashSet<string> _parameters = new(StringComparer.Ordinal);
 
     /// <inheritdoc/>
     public void Run(ModelDef model, PassReport report)
