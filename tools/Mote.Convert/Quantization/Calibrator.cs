@@ -36,7 +36,7 @@ public static class Calibrator
             var outputs = session.Run(sample);
             foreach (var n in names)
             {
-                var v = Values(outputs[n]);
+                var v = outputs[n].ToSingleArray();
                 if (v.Length == 0)
                     continue;
                 min[n] = Math.Min(min[n], System.Numerics.Tensors.TensorPrimitives.Min(v));
@@ -56,7 +56,7 @@ public static class Calibrator
         {
             var outputs = session.Run(sample);
             foreach (var (n, h) in histograms)
-                h.Add(Values(outputs[n]));
+                h.Add(outputs[n].ToSingleArray());
             progress?.Invoke(++done, passes * samples.Count);
         }
         foreach (var (n, h) in histograms)
@@ -88,5 +88,4 @@ public static class Calibrator
         return result;
     }
 
-    private static float[] Values(Tensor t) => t.ToSingleArray();
 }

@@ -52,20 +52,8 @@ public sealed class DynamicQuantizer : IGraphPass
     private static IEnumerable<NodeDef> Rewrite(ModelDef model, NodeDef matmul, TensorDef w, HashSet<string> parameters)
     {
         var shape = w.FixedShape();
-        int k = (int)shape[0], n = (int)shape[1];
-        var values = TensorData.ToDoubles(w);
-        var scales = new double[n];
-        for (int c = 0; c < n; c++)
-        {
-            double amax = 0;
-            for (int r = 0; r < k; r++)
-                amax = Math.Max(amax, Math.Abs(values[r * n + c]));
-            scales[c] = amax > 0 ? (float)(amax / 127) : 1f;
-        }
-        var q = new double[values.Length];
-        for (int i = 0; i < q.Length; i++)
-            q[i] = Math.Clamp(Math.Round(values[i] / scales[i % n], MidpointRounding.ToEven), -127, 127);
-
+        int n = (int)shape[1];
+        var (q, scales) = WeightQuantizer.Quantize(w, perColumn: true);
         string x = matmul.Input(0), y = matmul.Outputs[0];
         string Fresh(string hint) => ModelEdit.UnusedName(model, hint);
         string Add(TensorDef t)
@@ -75,9 +63,9 @@ public sealed class DynamicQuantizer : IGraphPass
             return model.Add(t).Name;
         }
         string Activation(string hint, DataType type) => Add(new TensorDef(Fresh(hint), type, null));
-        string wq = Add(TensorData.Create(Fresh(w.Name + ".q"), DataType.Int8, shape, q));
+        string wq = Add(TensorData.Create(Fresh(w.Name + ".q"), DataType.Int8, shape, q.Select(v => (double)v).ToArray()));
         string wz = Add(TensorData.Create(Fresh(w.Name + ".zero_point"), DataType.Int8, [n], new double[n]));
-        string ws = Add(TensorData.Create(Fresh(w.Name + ".scale"), DataType.Float32, [n], scales));
+        string ws = Add(TensorData.Create(Fresh(w.Name + ".scale"), DataType.Float32, [n], scales.Select(v => (double)v).ToArray()));
         string xq = Activation(x + ".q", DataType.UInt8), xs = Activation(x + ".scale", DataType.Float32), xz = Activation(x + ".zero_point", DataType.UInt8);
         string acc = Activation(y + ".acc", DataType.Int32), accf = Activation(y + ".acc_f", DataType.Float32), scale = Activation(y + ".scale", DataType.Float32);
         bool bias = matmul.Inputs.Count > 2 && matmul.Input(2).Length > 0;

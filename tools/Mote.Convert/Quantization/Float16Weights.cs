@@ -47,11 +47,7 @@ public sealed class Float16Weights(IReadOnlySet<string>? keep = null, int minEle
         }
     }
 
-    private static bool FitsFloat16(ReadOnlySpan<float> values)
-    {
-        foreach (float v in values)
-            if (!(Math.Abs(v) <= (float)Half.MaxValue))
-                return false;
-        return true;
-    }
+    // Every value finite and within ±65504 (a NaN anywhere makes the largest magnitude NaN, which fails the test too).
+    private static bool FitsFloat16(ReadOnlySpan<float> values) =>
+        values.IsEmpty || Math.Abs(TensorPrimitives.MaxMagnitude(values)) <= (float)Half.MaxValue;
 }

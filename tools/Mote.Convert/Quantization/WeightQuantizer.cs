@@ -9,24 +9,24 @@ namespace Mote.Convert.Quantization;
 /// </summary>
 internal static class WeightQuantizer
 {
-    public static (sbyte[] Values, float[] Scales) Quantize(TensorDef w)
+    /// <summary>
+    /// Per output channel: the first axis (convolution weights [M, C, kh, kw]), or with <paramref name="perColumn"/> the
+    /// last axis of a [K, N] matrix (MatMul weights, one scale per output column).
+    /// </summary>
+    public static (sbyte[] Values, float[] Scales) Quantize(TensorDef w, bool perColumn = false)
     {
         var values = TensorData.ToDoubles(w);
-        int m = checked((int)w.FixedShape()[0]);
-        int per = m == 0 ? 0 : values.Length / m;
+        var shape = w.FixedShape();
+        int channels = checked((int)(perColumn ? shape[^1] : shape[0]));
+        int per = channels == 0 ? 0 : values.Length / channels;
+        int Channel(int i) => perColumn ? i % channels : i / per;
+        var amax = new double[channels];
+        for (int i = 0; i < values.Length; i++)
+            amax[Channel(i)] = Math.Max(amax[Channel(i)], Math.Abs(values[i]));
+        var scales = amax.Select(a => a > 0 ? (float)(a / 127) : 1f).ToArray();
         var q = new sbyte[values.Length];
-        var scales = new float[m];
-        for (int c = 0; c < m; c++)
-        {
-            var row = values.AsSpan(c * per, per);
-            double amax = 0;
-            foreach (double v in row)
-                amax = Math.Max(amax, Math.Abs(v));
-            float scale = amax > 0 ? (float)(amax / 127) : 1f;
-            scales[c] = scale;
-            for (int i = 0; i < per; i++)
-                q[c * per + i] = (sbyte)Math.Clamp(Math.Round(row[i] / scale, MidpointRounding.ToEven), -127, 127);
-        }
+        for (int i = 0; i < values.Length; i++)
+            q[i] = (sbyte)Math.Clamp(Math.Round(values[i] / scales[Channel(i)], MidpointRounding.ToEven), -127, 127);
         return (q, scales);
     }
 
