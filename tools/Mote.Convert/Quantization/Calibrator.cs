@@ -87,5 +87,4 @@ public static class Calibrator
                 Consider(name);
         return result;
     }
-
 }
